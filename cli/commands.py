@@ -1,0 +1,282 @@
+"""The rvpack commands: thin wrappers over sdk/ calls."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from rvpack.cli.options import BundleArgument, InputOption, InputShapeOption, VlenOption, parse_input_shapes
+from rvpack.cli.render import console, err_console, human_bytes, human_count, key_value_table, progress_reporter
+from rvpack.sdk.errors import RvpackError, RunError
+
+EXIT_CHECK_FAILED = 3
+
+
+class CheckFailed(RvpackError):
+    exit_code = EXIT_CHECK_FAILED
+
+
+def register(app: typer.Typer) -> None:
+    app.command("build")(build)
+    app.command("run")(run)
+    app.command("inspect")(inspect)
+    app.command("targets")(targets)
+    app.command("doctor")(doctor)
+
+
+def _command_line() -> str:
+    return "rvpack " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+# ---- build ------------------------------------------------------------------
+def build(
+    model: Annotated[str, typer.Argument(help="Model file (.onnx / .tflite) or a packaged model name "
+                                              "(`rvpack targets --models` lists them).", show_default=False)],
+    target: Annotated[str, typer.Option("--target", "-t", help="Target to build for (`rvpack targets`).")] = "rv64gc",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Bundle directory to write. "
+                                                   "Default: <model name>.rvpack")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="C name of the bundle. Default: from the file name.")] = None,
+    input_shape: InputShapeOption = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace the output directory if it exists.")] = False,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel compile jobs for Bazel.")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+) -> None:
+    """Compile a model into a bundle: generated C + static library + runner ELF.
+
+    Examples:
+      rvpack build model.onnx --target rv64gc -o model.rvpack
+      rvpack build blazeface -o blazeface.rvpack --force
+      rvpack build det.onnx --input-shape x=1x3x224x224
+    """
+    from rvpack.sdk import zoo
+    from rvpack.sdk.compiler import build_bundle
+    from rvpack.sdk.targets import get_target
+
+    tgt = get_target(target)
+    path, zoo_shapes = zoo.resolve(model)
+    shapes = parse_input_shapes(input_shape) or zoo_shapes
+    out = output or Path(f"{name or path.stem}.rvpack")
+    t0 = time.monotonic()
+    with progress_reporter(quiet) as on_progress:
+        result = build_bundle(path, tgt, out, name=name, input_shapes=shapes, force=force, command=_command_line(),
+                              on_progress=on_progress, jobs=jobs)
+    m = result.bundle.manifest
+    macs = sum(layer.macs for layer in m.layers)
+    rows = [
+        ("bundle", str(out)),
+        ("target", f"{m.target['name']} ({m.target['isa']})"),
+        ("layers", f"{sum(layer.executed for layer in m.layers)} run ({len(m.layers)} nodes)"),
+        ("MACs", human_count(macs)),
+        ("weights", human_bytes(m.weights_bytes)),
+        ("arena", f"{human_bytes(m.arena_bytes)} (lower bound {human_bytes(m.arena_lower_bound_bytes)}, "
+                  f"{m.arena_bytes / max(m.arena_lower_bound_bytes, 1):.3f}x)"),
+        ("time", f"{time.monotonic() - t0:.1f} s (compile {result.seconds.get('compile', 0):.1f} s, "
+                 f"build {result.seconds.get('build', 0):.1f} s)"),
+    ]
+    console.print(key_value_table("Built", rows))
+
+
+# ---- run --------------------------------------------------------------------
+def run(
+    bundle: BundleArgument,
+    runner: Annotated[str, typer.Option("--runner", help="Where to run: qemu (local), docker, spike.")] = "qemu",
+    input: InputOption = None,
+    check: Annotated[bool, typer.Option("--check", help="Compare every output with onnxruntime / tflite-runtime.")] = False,
+    model: Annotated[Optional[Path], typer.Option("--model", help="Model file for --check (default: the path "
+                                                  "recorded in the bundle).")] = None,
+    vlen: VlenOption = None,
+    repeat: Annotated[int, typer.Option("--repeat", "-r", min=1, help="Run the model N times (timing).")] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the generated inputs.")] = 0,
+    save: Annotated[Optional[Path], typer.Option("--save-outputs", help="Write outputs as .npy into DIR.")] = None,
+    layers: Annotated[bool, typer.Option("--layers", help="Show the time of every layer, not just the slowest.")] = False,
+    timeout: Annotated[float, typer.Option("--timeout", help="Give up after this many seconds.")] = 3600.0,
+) -> None:
+    """Run a bundle under emulation and (with --check) verify it against the reference runtime.
+
+    Examples:
+      rvpack run blazeface.rvpack --check
+      rvpack run model.rvpack --input x.npy --save-outputs out/
+    """
+    from rvpack.sdk import reference
+    from rvpack.sdk.bundle import Bundle
+    from rvpack.sdk.runners.inputs import load_inputs
+    from rvpack.sdk.runners.local import run_local
+
+    if runner != "qemu":
+        raise RunError(f"--runner {runner} is not available yet", hint="use --runner qemu")
+    b = Bundle.open(bundle)
+    m = b.manifest
+    inputs = load_inputs(m.inputs, input) if input else reference.make_inputs(m.inputs, seed)
+    with progress_reporter() as on_progress:
+        if on_progress:
+            on_progress_event = on_progress
+            from rvpack.sdk.progress import ProgressEvent
+            on_progress_event(ProgressEvent("run", f"{b.name} on {m.target['name']} ({runner})"))
+        result = run_local(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout)
+        if on_progress:
+            on_progress(ProgressEvent("run", f"{result.wall_seconds:.1f} s", done=True))
+        refs = None
+        if check:
+            model_path = model or Path(m.model["path"])
+            if not model_path.exists():
+                raise RunError(f"--check needs the model file; {model_path} does not exist",
+                               hint="pass it with --model PATH")
+            if on_progress:
+                on_progress(ProgressEvent("reference", f"{m.model['format']} reference"))
+            refs = reference.run_reference(model_path, m.model["format"], [s.name for s in m.inputs], inputs)
+            if on_progress:
+                on_progress(ProgressEvent("reference", "done", done=True))
+    if save:
+        import numpy as np
+
+        save.mkdir(parents=True, exist_ok=True)
+        for k, out in enumerate(result.outputs):
+            np.save(save / f"output_{k}.npy", out)
+    _print_layer_times(result, show_all=layers)
+    label = "emulated time (QEMU user mode)" if result.emulated else "native time"
+    console.print(f"{label}: {result.total_us / 1000:.2f} ms per inference; wall {result.wall_seconds:.2f} s")
+    if refs is not None:
+        comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs)
+        table = Table(title=f"Check against {'tflite-runtime' if m.model['format'] == 'tflite' else 'onnxruntime'}",
+                      title_justify="left")
+        for col in ("output", "shape", "max |error|", "max |ref|", "relative", "tolerance", "result"):
+            table.add_column(col)
+        for c, spec in zip(comparisons, m.outputs):
+            table.add_row(c.name, "x".join(map(str, spec.shape)), f"{c.max_abs_error:.3g}", f"{c.max_abs_reference:.3g}",
+                          f"{c.relative_error:.2e}", f"{c.tolerance:.2g}", "[green]pass[/]" if c.ok else "[red]FAIL[/]")
+        console.print(table)
+        failed = [c.name for c in comparisons if not c.ok]
+        if failed:
+            raise CheckFailed(f"{len(failed)} output(s) differ from the reference beyond tolerance: {', '.join(failed)}")
+        console.print(f"[green]check passed[/]: {len(comparisons)} output(s) within "
+                      f"{reference.REL_TOLERANCE:g} x max|ref| of the reference")
+
+
+def _print_layer_times(result, show_all: bool) -> None:
+    if not result.layers:
+        return
+    rows = result.layers if show_all else sorted(result.layers, key=lambda t: -t.microseconds)[:10]
+    table = Table(title="Per-layer time" + ("" if show_all else " (10 slowest; --layers for all)"), title_justify="left")
+    for col in ("#", "layer", "op", "ms", "share"):
+        table.add_column(col, justify="right" if col in ("#", "ms", "share") else "left")
+    total = sum(t.microseconds for t in result.layers) or 1.0
+    for t in rows:
+        table.add_row(str(t.index), t.name, t.op, f"{t.microseconds / 1000:.3f}", f"{100 * t.microseconds / total:.1f}%")
+    console.print(table)
+
+
+# ---- inspect ----------------------------------------------------------------
+def inspect(
+    path: Annotated[str, typer.Argument(help="A model file, packaged model name, or bundle directory.", show_default=False)],
+    target: Annotated[str, typer.Option("--target", "-t", help="Target to plan for (models only).")] = "rv64gc",
+    input_shape: InputShapeOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the layer list as JSON.")] = False,
+) -> None:
+    """Show per-layer op, shapes, MACs, parameters, kernel choice and the arena plan.
+
+    Examples:
+      rvpack inspect model.onnx
+      rvpack inspect blazeface.rvpack --json
+    """
+    import tempfile
+
+    from rvpack.sdk import zoo
+    from rvpack.sdk.bundle import Bundle
+    from rvpack.sdk.compiler import compile_to_sources
+    from rvpack.sdk.targets import get_target
+
+    p = Path(path)
+    if p.is_dir():
+        m = Bundle.open(p).manifest
+        layers = [vars(layer) for layer in m.layers]
+        summary = {"name": m.name, "target": m.target["name"], "arena_bytes": m.arena_bytes,
+                   "arena_lower_bound_bytes": m.arena_lower_bound_bytes, "weights_bytes": m.weights_bytes,
+                   "inputs": [vars(t) for t in m.inputs], "outputs": [vars(t) for t in m.outputs]}
+    else:
+        model_path, zoo_shapes = zoo.resolve(path)
+        with tempfile.TemporaryDirectory() as tmp:
+            graph, gen = compile_to_sources(model_path, get_target(target), Path(tmp),
+                                            input_shapes=parse_input_shapes(input_shape) or zoo_shapes)
+        executed = {layer.node_name for layer in gen.executed}
+        layers = [{"name": layer.node_name, "op": layer.op,
+                   "kernel": layer.kernel if layer.node_name in executed else "view", "macs": layer.macs,
+                   "params": layer.params, "executed": layer.node_name in executed,
+                   "output_shape": list(graph.tensors[next(n for n in graph.nodes if n.name == layer.node_name).outputs[0]].shape or [])}
+                  for layer in gen.layers]
+        summary = {"name": gen.name, "target": target, "arena_bytes": gen.plan.peak_bytes,
+                   "arena_lower_bound_bytes": gen.plan.lower_bound_bytes, "weights_bytes": gen.weights_bytes,
+                   "inputs": [{"name": t.name, "dtype": str(t.dtype), "shape": list(t.shape)} for t in gen.inputs],
+                   "outputs": [{"name": t.name, "dtype": str(t.dtype), "shape": list(t.shape)} for t in gen.outputs]}
+    if as_json:
+        console.print_json(json.dumps({**summary, "layers": layers}))
+        return
+    table = Table(title=f"{summary['name']} ({summary['target']})", title_justify="left")
+    for col in ("#", "layer", "op", "output", "MACs", "params", "kernel"):
+        table.add_column(col, justify="right" if col in ("#", "MACs", "params") else "left")
+    for i, layer in enumerate(layers):
+        table.add_row(str(i), layer["name"], layer["op"], "x".join(map(str, layer["output_shape"])),
+                      human_count(layer["macs"]) if layer["macs"] else "", human_count(layer["params"]) if layer["params"] else "",
+                      layer["kernel"])
+    console.print(table)
+    peak, bound = summary["arena_bytes"], summary["arena_lower_bound_bytes"]
+    rows = [(f"input {t['name']}", f"{t['dtype']} {t['shape']}") for t in summary["inputs"]]
+    rows += [(f"output {t['name']}", f"{t['dtype']} {t['shape']}") for t in summary["outputs"]]
+    rows += [("MACs", human_count(sum(layer["macs"] for layer in layers))),
+             ("weights", human_bytes(summary["weights_bytes"])),
+             ("arena peak", f"{human_bytes(peak)} ({peak} B)"),
+             ("arena lower bound", f"{human_bytes(bound)} ({bound} B); peak/bound = {peak / max(bound, 1):.3f}")]
+    console.print(key_value_table("Summary", rows))
+
+
+# ---- targets ----------------------------------------------------------------
+def targets(
+    models: Annotated[bool, typer.Option("--models", help="List the packaged model names instead.")] = False,
+) -> None:
+    """List the targets (and the supported operators), or the packaged models."""
+    from rvpack.sdk import zoo
+    from rvpack.sdk.codegen.lower import supported_ops
+    from rvpack.sdk.targets import TARGETS
+
+    if models:
+        table = Table(title="Packaged models (installed from PyPI, never downloaded)", title_justify="left")
+        for col in ("name", "package", "installed", "description"):
+            table.add_column(col)
+        for m in zoo.ZOO.values():
+            table.add_row(m.name, m.pip_name, "yes" if zoo.package_dir(m.package) else "no", m.description)
+        console.print(table)
+        return
+    table = Table(title="Targets", title_justify="left")
+    for col in ("target", "ISA", "kernels", "runs here on", "status"):
+        table.add_column(col)
+    for t in TARGETS.values():
+        table.add_row(t.name, t.isa, t.kernel_isa, t.emulator or "native",
+                      "[green]available[/]" if t.available else f"[yellow]{t.unavailable_reason}[/]")
+    console.print(table)
+    console.print("Operators: " + ", ".join(supported_ops()))
+
+
+# ---- doctor -----------------------------------------------------------------
+def doctor() -> None:
+    """Check what is installed, what is missing, and how to get it."""
+    from rvpack.sdk.doctor import run_checks
+
+    checks = run_checks()
+    table = Table(title="rvpack doctor", title_justify="left")
+    for col in ("", "tool", "found", "needed for", "how to install"):
+        table.add_column(col)
+    for c in checks:
+        table.add_row("[green]ok[/]" if c.ok else "[red]missing[/]", c.name, c.detail, c.needed_for,
+                      "" if c.ok else c.install)
+    console.print(table)
+    missing = [c for c in checks if not c.ok]
+    if missing:
+        err_console.print(f"[red]{len(missing)} missing[/]: " + "; ".join(f"{c.name}: {c.install}" for c in missing))
+        raise typer.Exit(1)
+    console.print("[green]everything rvpack needs is installed[/]")

@@ -1,0 +1,219 @@
+"""Builds a bundle's generated C sources with Bazel and zig cc.
+
+build_bundle() stages the sources as a package of one persistent workspace
+(see workspace.py), runs `bazel build` for the target's platform and merges
+the model's and the runtime's archives into one self-contained lib<name>.a.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rvpack.sdk.build.tools import (
+    REPO_ROOT,
+    bazel_executable,
+    bazel_version,
+    cache_root,
+    zig_cache_dir,
+    zig_dir,
+    zig_env,
+    zig_executable,
+    zig_versions,
+)
+from rvpack.sdk.build.workspace import ensure_workspace, stage_bundle
+from rvpack.sdk.errors import BuildError, ToolMissingError
+from rvpack.sdk.targets import Target
+
+__all__ = ["BuildArtifacts", "build_bundle", "bazel_version", "zig_executable"]
+
+# The server outlives one rvpack command (warm analysis cache for the next
+# build) but goes away on its own after 10 idle minutes.
+_MAX_IDLE_SECS = 600
+
+_PROGRESS = re.compile(r"^\[\s*[\d,]+\s*/\s*[\d,]+\]\s")
+_NOISE = re.compile(r"^(INFO|Loading|Analyzing|Target |FAILED|Use --verbose_failures)|^\[\s*[\d,]+\s*/")
+_MAX_ERROR_LINES = 40
+
+
+@dataclass
+class BuildArtifacts:
+    library: Path  # lib<name>.a: model objects + runtime objects, self-contained
+    runner: Path  # <name>_run, a static ELF
+    toolchain: dict[str, str]  # {"bazel": "4.2.3", "zig": "0.17.1", "clang": "22.1.8"}
+    # "<mnemonic> <first output>" of every action Bazel ran (cache hits are not
+    # listed), e.g. to show that the runtime was not recompiled.
+    actions: list[str] = field(default_factory=list)
+
+
+def build_bundle(
+    sources: Path,
+    name: str,
+    target: Target,
+    *,
+    on_progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
+) -> BuildArtifacts:
+    """Builds lib<name>.a and <name>_run for target from the generated sources.
+
+    Outputs go to <cache>/out/<target>/<name>/ (overwritten by the next build
+    of the same bundle); copy them to keep them."""
+    bazel = bazel_executable()
+    zig_executable()  # fail early, with the pip hint, if ziglang is missing
+    repo = _repo_root()
+    cache = cache_root()
+    root = cache / "workspace"
+    ensure_workspace(root, repo)
+    package = stage_bundle(root, Path(sources), name)
+
+    suffix = re.sub(r"[^A-Za-z0-9_]", "_", target.name)
+    links = f".out/{suffix}/"  # per-target convenience symlinks: .out/<target>/bin
+    logs = cache / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    exec_log = logs / f"{name}-{suffix}.exec.json"
+    targets = [f"//{package}:model", f"//{package}:{name}_run", "@rvpack//runtime:runtime"]
+
+    cmd = [
+        bazel,
+        f"--output_base={cache / 'bazel'}",
+        f"--max_idle_secs={_MAX_IDLE_SECS}",
+        # Keep the system rc (Debian puts --install_base there); a user's
+        # ~/.bazelrc must not change our builds.
+        "--nohome_rc",
+        "build",
+        f"--platforms=@rvpack{target.bazel_platform}",
+        "--incompatible_enable_cc_toolchain_resolution",
+        # Bazel 4 names output directories after --cpu, not the platform: without
+        # a suffix every target would share (and keep rebuilding) k8-fastbuild.
+        f"--platform_suffix=-{suffix}",
+        f"--symlink_prefix={links}",
+        f"--repo_env=RVPACK_ZIG_DIR={zig_dir()}",
+        f"--action_env=RVPACK_ZIG_CACHE={zig_cache_dir()}",
+        # A fixed PATH: the caller's PATH would be part of every action key.
+        "--incompatible_strict_action_env",
+        # Unsandboxed: zig keeps musl/compiler-rt builds in its cache outside the
+        # execroot (the sandbox mounts it read-only) and finds its lib/ via its
+        # real path anyway, so the sandbox would add cost, not hermeticity.
+        "--spawn_strategy=local",
+        f"--execution_log_json_file={exec_log}",
+        "--color=no",
+        "--curses=no",
+        "--show_result=0",
+        *([f"--jobs={jobs}"] if jobs else []),
+        "--",
+        *targets,
+    ]
+    stderr = _run_bazel(cmd, root, on_progress)
+    if stderr is not None:
+        (logs / f"{name}-{suffix}.log").write_text(stderr)
+        raise BuildError(
+            f"building bundle '{name}' for {target.name} failed:\n" + _error_excerpt(stderr),
+            hint=f"full Bazel log: {logs / f'{name}-{suffix}.log'}",
+        )
+
+    bin_dir = root / links / "bin"
+    out = cache / "out" / suffix / name
+    out.mkdir(parents=True, exist_ok=True)
+    library = out / f"lib{name}.a"
+    _merge_archives(
+        library, [bin_dir / package / "libmodel.a", bin_dir / "external/rvpack/runtime/libruntime.a"]
+    )
+    runner = out / f"{name}_run"
+    shutil.copyfile(bin_dir / package / f"{name}_run", runner)
+    runner.chmod(0o755)
+    return BuildArtifacts(
+        library=library,
+        runner=runner,
+        toolchain={"bazel": bazel_version() or "unknown", **zig_versions()},
+        actions=list(_executed_actions(exec_log)),
+    )
+
+
+def _repo_root() -> Path:
+    """The checkout with WORKSPACE, toolchains/ and runtime/ (an editable install)."""
+    if not (REPO_ROOT / "toolchains" / "BUILD.bazel").is_file() or not (
+        REPO_ROOT / "runtime" / "BUILD.bazel"
+    ).is_file():
+        raise ToolMissingError(
+            f"rvpack's toolchains/ and runtime/ are not next to its SDK ({REPO_ROOT})",
+            hint="install rvpack from a source checkout: pip install -e <checkout>",
+        )
+    return REPO_ROOT
+
+
+def _run_bazel(
+    cmd: list[str], cwd: Path, on_progress: Callable[[str], None] | None
+) -> str | None:
+    """Runs Bazel, forwarding progress lines; returns its stderr if it failed."""
+    lines: list[str] = []
+    with subprocess.Popen(
+        cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE, text=True, errors="replace",
+    ) as proc:  # fmt: skip
+        assert proc.stderr is not None
+        for line in proc.stderr:
+            line = line.rstrip()
+            lines.append(line)
+            if on_progress is not None and _PROGRESS.match(line):
+                on_progress(line)
+    return "\n".join(lines) if proc.returncode != 0 else None
+
+
+def _error_excerpt(stderr: str) -> str:
+    """The first relevant lines of a failed build: Bazel's ERROR lines and the
+    compiler output that follows them, without progress and summary noise."""
+    lines = stderr.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("ERROR:")), None)
+    if start is None:  # e.g. the server did not start: show the tail
+        return "\n".join(lines[-_MAX_ERROR_LINES:])
+    kept = []
+    for line in lines[start:]:
+        if _NOISE.match(line) or line.startswith("ERROR: Build did NOT complete"):
+            continue
+        # "... error executing command <long zig-cc command line>" says nothing new.
+        kept.append(re.sub(r"(error executing command) .*", r"\1", line))
+    return "\n".join(kept[:_MAX_ERROR_LINES])
+
+
+def _merge_archives(dest: Path, archives: list[Path]) -> None:
+    """Merges static archives into dest with `zig ar -M` (an MRI script keeps
+    members with equal names apart, which extracting to one directory would not)."""
+    with tempfile.TemporaryDirectory(prefix=".ar-", dir=dest.parent) as tmp:
+        # Symlinks with plain names: MRI scripts cannot quote paths with spaces.
+        script = ["create merged.a"]
+        for i, archive in enumerate(archives):
+            (Path(tmp) / f"in{i}.a").symlink_to(archive.resolve())
+            script.append(f"addlib in{i}.a")
+        script += ["save", "end", ""]
+        proc = subprocess.run(
+            [str(zig_executable()), "ar", "-M"], input="\n".join(script), cwd=tmp,
+            capture_output=True, text=True, env=zig_env(),
+        )  # fmt: skip
+        if proc.returncode != 0:
+            raise BuildError(f"merging {', '.join(map(str, archives))} failed: {proc.stderr.strip()}")
+        os.replace(Path(tmp) / "merged.a", dest)  # same filesystem: atomic
+
+
+def _executed_actions(exec_log: Path) -> Iterator[str]:
+    """'<mnemonic> <main output>' per spawn in Bazel's JSON execution log
+    (a stream of JSON objects, not one array)."""
+    if not exec_log.is_file():
+        return
+    text, pos, decoder = exec_log.read_text(), 0, json.JSONDecoder()
+    while (pos := _skip_ws(text, pos)) < len(text):
+        entry, pos = decoder.raw_decode(text, pos)
+        outputs = [o for o in entry.get("listedOutputs", []) if not o.endswith(".d")] or [""]
+        yield f"{entry.get('mnemonic', '?')} {outputs[0]}"
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos

@@ -1,0 +1,64 @@
+"""What a lowered layer is: a list of runtime kernel calls with static arguments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TensorArg:
+    """A pointer to a tensor of the graph (resolved to arena/input/output/weights)."""
+
+    name: str
+    element_offset: int = 0
+
+
+@dataclass(frozen=True)
+class ConstArray:
+    """A small static const array emitted next to the layer (index tables)."""
+
+    ctype: str
+    values: tuple
+
+
+@dataclass(frozen=True)
+class Literal:
+    code: str
+
+
+Arg = Union[TensorArg, ConstArray, Literal, "Params"]
+
+
+@dataclass
+class Params:
+    """A `static const` params struct passed by pointer. Values are ints,
+    floats, lists of those, Activation, ConstArray or nested dicts."""
+
+    ctype: str
+    fields: dict[str, Any]
+
+
+@dataclass
+class KernelCall:
+    function: str
+    args: list[Any]
+
+
+@dataclass
+class LoweredLayer:
+    node_name: str
+    op: str
+    kernel: str  # the main kernel function, shown by inspect and recorded in the manifest
+    calls: list[KernelCall]
+    macs: int = 0
+    params: int = 0  # number of weight elements
+    alias_of: str | None = None  # set for pure views: output shares the input's memory
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def as_tuple(values: Any) -> tuple:
+    return tuple(np.asarray(values).reshape(-1).tolist())

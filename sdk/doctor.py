@@ -1,0 +1,64 @@
+"""`rvpack doctor`: what is installed, what is missing, how to get it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import shutil
+import subprocess
+from dataclasses import dataclass
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    needed_for: str
+    install: str
+
+
+def _python_package(dist: str, needed_for: str) -> Check:
+    try:
+        version = importlib.metadata.version(dist)
+        return Check(dist, True, version, needed_for, "")
+    except importlib.metadata.PackageNotFoundError:
+        return Check(dist, False, "not installed", needed_for, f"pip install {dist}")
+
+
+def _executable(name: str, version_args: list[str], needed_for: str, install: str) -> Check:
+    path = shutil.which(name)
+    if path is None:
+        return Check(name, False, "not on PATH", needed_for, install)
+    try:
+        out = subprocess.run([path, *version_args], capture_output=True, text=True, timeout=30)
+        first = (out.stdout or out.stderr).strip().splitlines()
+        return Check(name, True, f"{path} ({first[0] if first else 'version unknown'})", needed_for, "")
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return Check(name, False, f"{path} does not run: {e}", needed_for, install)
+
+
+def _zig() -> Check:
+    from rvpack.sdk.build.bazel import zig_executable
+    from rvpack.sdk.errors import RvpackError
+
+    try:
+        zig = zig_executable()
+        out = subprocess.run([str(zig), "version"], capture_output=True, text=True, timeout=60)
+        return Check("zig (ziglang wheel)", True, f"{out.stdout.strip()} at {zig}", "cross-compiling every target", "")
+    except RvpackError as e:
+        return Check("zig (ziglang wheel)", False, e.message, "cross-compiling every target",
+                     "pip install --require-hashes -r toolchains/zig-requirements.txt")
+
+
+def run_checks() -> list[Check]:
+    return [
+        _python_package("onnx", "reading ONNX models"),
+        _python_package("tflite", "reading TFLite models"),
+        _python_package("onnxruntime", "--check of ONNX bundles"),
+        _python_package("tflite-runtime", "--check of TFLite bundles"),
+        _zig(),
+        _executable("bazel", ["--version"], "building bundles", "apt-get install bazel-bootstrap"),
+        _executable("java", ["-version"], "running Bazel", "apt-get install default-jre-headless"),
+        _executable("qemu-riscv64-static", ["--version"], "running RISC-V bundles here (rvpack run)",
+                    "apt-get install qemu-user-static"),
+    ]

@@ -1,0 +1,71 @@
+"""Errors the SDK raises. The CLI maps every RvpackError to one clear line.
+
+Each error says what is wrong (naming the node, file or option) and, in
+`hint`, what to do about it.
+"""
+
+from __future__ import annotations
+
+
+class RvpackError(Exception):
+    """Base of every error the user can cause or fix."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+
+
+class ModelLoadError(RvpackError):
+    """The model file is missing, truncated, or not ONNX/TFLite."""
+
+
+class UnsupportedModelError(RvpackError):
+    """The model is valid but uses something rvpack cannot compile."""
+
+    def __init__(self, message: str, problems: list[str] | None = None, hint: str = "") -> None:
+        super().__init__(message, hint)
+        self.problems = problems or []
+
+    def __str__(self) -> str:
+        lines = [self.message + ":"] + [f"  - {p}" for p in self.problems]
+        if self.hint:
+            lines.append(f"  hint: {self.hint}")
+        return "\n".join(lines) if self.problems else super().__str__()
+
+
+class ShapeError(RvpackError):
+    """Shapes are dynamic or inconsistent where a static shape is needed."""
+
+
+class UnsupportedTargetError(RvpackError):
+    """Unknown target, or one not buildable yet."""
+
+
+class InputError(RvpackError):
+    """A user-provided input file does not match the model."""
+
+
+class OutputExistsError(RvpackError):
+    """The output path exists and --force was not given."""
+
+
+class ToolMissingError(RvpackError):
+    """A required tool (Bazel, zig, QEMU, ...) is not installed."""
+
+
+class BuildError(RvpackError):
+    """Bazel or the compiler failed."""
+
+
+class RunError(RvpackError):
+    """The bundle failed when it ran."""
+
+
+class BundleError(RvpackError):
+    """A path is not a valid rvpack bundle."""

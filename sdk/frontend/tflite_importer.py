@@ -1,0 +1,559 @@
+"""TFLite (f32) -> IR.
+
+The flatbuffer is read through the `tflite` package's generated schema
+bindings. TFLite is NHWC; the IR is NCHW with ONNX semantics, so every 4-D
+activation is kept in NCHW and explicit Transposes are inserted only where an
+op depends on the memory order (Reshape, Softmax, model inputs/outputs).
+Each translated node's shape is checked against the shape the TFLite file
+declares, so a translation mistake fails loudly here instead of computing a
+wrong answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import tflite
+
+from rvpack.sdk.errors import ModelLoadError, ShapeError, UnsupportedModelError
+from rvpack.sdk.frontend.names import c_identifier
+from rvpack.sdk.ir import onnx_ops
+from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
+
+NHWC_TO_NCHW = [0, 3, 1, 2]
+NCHW_TO_NHWC = [0, 2, 3, 1]
+NHWC_AXIS_TO_NCHW = {0: 0, 1: 2, 2: 3, 3: 1}
+
+_TFLITE_DTYPES = {
+    tflite.TensorType.FLOAT32: np.float32,
+    tflite.TensorType.FLOAT16: np.float16,
+    tflite.TensorType.INT32: np.int32,
+    tflite.TensorType.INT64: np.int64,
+    tflite.TensorType.INT8: np.int8,
+    tflite.TensorType.UINT8: np.uint8,
+    tflite.TensorType.INT16: np.int16,
+    tflite.TensorType.BOOL: np.bool_,
+}
+_QUANTIZED = {np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.int16)}
+
+# TFLite fused_activation_function -> ONNX op (and its Clip bounds).
+_FUSED_ACTIVATIONS: dict[int, tuple[str, tuple[float, float] | None]] = {
+    tflite.ActivationFunctionType.RELU: ("Relu", None),
+    tflite.ActivationFunctionType.RELU6: ("Clip", (0.0, 6.0)),
+    tflite.ActivationFunctionType.RELU_N1_TO_1: ("Clip", (-1.0, 1.0)),
+    tflite.ActivationFunctionType.TANH: ("Tanh", None),
+}
+
+_UNARY = {
+    "RELU": "Relu", "LOGISTIC": "Sigmoid", "TANH": "Tanh", "HARD_SWISH": "HardSwish", "EXP": "Exp",
+    "SQRT": "Sqrt", "ABS": "Abs", "NEG": "Neg", "LOG": "Log", "FLOOR": "Floor", "CEIL": "Ceil",
+    "ELU": "Elu",
+}
+_BINARY = {"ADD": "Add", "SUB": "Sub", "MUL": "Mul", "DIV": "Div", "MAXIMUM": "Max", "MINIMUM": "Min",
+           "POW": "Pow"}
+
+
+class _Unsupported(Exception):
+    """One operator the importer cannot translate (collected, reported together)."""
+
+
+@dataclass
+class _Value:
+    """Where the IR holds a TFLite tensor: `name` in `layout` ("nchw" for 4-D
+    activations kept channel-first, "plain" for TFLite's own order)."""
+
+    name: str
+    layout: str
+
+
+def load_tflite(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None) -> Graph:
+    data = path.read_bytes()
+    try:
+        model = tflite.Model.GetRootAsModel(data, 0)
+        subgraph = model.Subgraphs(0)
+        num_ops = subgraph.OperatorsLength()
+        _check_buffers(model, len(data))
+    except ModelLoadError:
+        raise
+    except Exception as e:
+        raise ModelLoadError(
+            f"{path}: not a valid TFLite file ({type(e).__name__}: {e})",
+            hint="the file may be truncated or corrupted; re-download or re-export it",
+        ) from e
+    if input_shapes:
+        raise ShapeError("--input-shape is not supported for TFLite models (their input shapes are fixed)")
+    importer = _Importer(model, subgraph, path, data)
+    return importer.run(num_ops)
+
+
+def _check_buffers(model: tflite.Model, size: int) -> None:
+    # Reading a buffer of a truncated file would silently return short data.
+    for i in range(model.BuffersLength()):
+        buf = model.Buffers(i)
+        if buf.Offset() and buf.Offset() + buf.Size() > size:
+            raise ModelLoadError("buffer data lies past the end of the file (truncated)")
+        if buf.DataLength():
+            buf.DataAsNumpy()
+
+
+class _Importer:
+    def __init__(self, model: tflite.Model, subgraph: tflite.SubGraph, path: Path, data: bytes) -> None:
+        self.model, self.sg, self.path, self.data = model, subgraph, path, data
+        self.tensors: dict[str, Tensor] = {}
+        self.nodes: list[Node] = []
+        self.values: dict[int, _Value] = {}
+        self.transposed: dict[tuple[str, str], str] = {}  # (ir name, layout wanted) -> ir name
+        self.current = ""  # name of the operator being translated, for node names
+
+    # ---- tensors -----------------------------------------------------------
+    def tfl_tensor(self, index: int) -> tflite.Tensor:
+        return self.sg.Tensors(index)
+
+    def tfl_name(self, index: int) -> str:
+        return self.tfl_tensor(index).Name().decode("utf-8", "replace")
+
+    def tfl_shape(self, index: int) -> tuple[int, ...]:
+        t = self.tfl_tensor(index)
+        return tuple(int(d) for d in t.ShapeAsNumpy()) if t.ShapeLength() else ()
+
+    def tfl_dtype(self, index: int) -> np.dtype:
+        t = self.tfl_tensor(index)
+        if t.Type() not in _TFLITE_DTYPES:
+            raise _Unsupported(f"tensor '{self.tfl_name(index)}' has unsupported type {t.Type()}")
+        return np.dtype(_TFLITE_DTYPES[t.Type()])
+
+    def tfl_constant(self, index: int) -> np.ndarray | None:
+        t = self.tfl_tensor(index)
+        buf = self.model.Buffers(t.Buffer())
+        if buf.Offset():
+            raw = np.frombuffer(self.data, dtype=np.uint8, count=buf.Size(), offset=buf.Offset())
+        elif buf.DataLength():
+            raw = buf.DataAsNumpy()
+        else:
+            return None
+        if t.Sparsity() is not None:
+            raise _Unsupported(f"tensor '{self.tfl_name(index)}' is sparse (DENSIFY is not supported yet)")
+        return raw.view(self.tfl_dtype(index)).reshape(self.tfl_shape(index)).copy()
+
+    def add_tensor(self, name: str, dtype: np.dtype, shape: tuple[int, ...] | None, data: np.ndarray | None = None) -> str:
+        unique = name
+        i = 1
+        while unique in self.tensors:
+            unique, i = f"{name}_{i}", i + 1
+        self.tensors[unique] = Tensor(unique, np.dtype(dtype), shape, data)
+        return unique
+
+    def const(self, base: str, value: np.ndarray) -> str:
+        value = np.ascontiguousarray(value)
+        return self.add_tensor(base, value.dtype, tuple(value.shape), value)
+
+    def value(self, index: int) -> _Value:
+        """The IR value of TFLite tensor `index` (constants are created lazily)."""
+        if index in self.values:
+            return self.values[index]
+        data = self.tfl_constant(index)
+        if data is None:
+            raise _Unsupported(f"tensor '{self.tfl_name(index)}' is read before it is computed")
+        v = _Value(self.const(self.tfl_name(index), data), "plain")
+        self.values[index] = v
+        return v
+
+    def as_layout(self, index: int, layout: str) -> str:
+        """The IR name holding tensor `index` in `layout`, transposing if needed."""
+        v = self.value(index)
+        if v.layout == layout or len(self.tfl_shape(index)) != 4:
+            return v.name
+        key = (v.name, layout)
+        if key not in self.transposed:
+            perm = NHWC_TO_NCHW if layout == "nchw" else NCHW_TO_NHWC
+            src = self.tensors[v.name]
+            if src.data is not None:
+                self.transposed[key] = self.const(v.name + "_" + layout, src.data.transpose(perm))
+            else:
+                self.transposed[key] = self.emit("Transpose", [v.name], v.name + "_" + layout, {"perm": perm},
+                                                 expect=_permute(src.shape, perm))
+        return self.transposed[key]
+
+    def nchw(self, index: int) -> str:
+        return self.as_layout(index, "nchw")
+
+    def plain(self, index: int) -> str:
+        return self.as_layout(index, "plain")
+
+    def broadcast_operand(self, index: int, rank: int, layout: str) -> str:
+        """Operand of an elementwise op whose result has `rank` dims in `layout`:
+        lower-rank operands are aligned to TFLite's trailing (NHWC) dims first."""
+        shape = self.tfl_shape(index)
+        if layout != "nchw" or len(shape) == 4:
+            return self.as_layout(index, layout)
+        padded = (1,) * (4 - len(shape)) + shape
+        data = self.tfl_constant(index)
+        if data is not None:
+            return self.const(self.tfl_name(index) + "_nchw", data.reshape(padded).transpose(NHWC_TO_NCHW))
+        reshaped = self.emit("Reshape", [self.value(index).name, self.const("shape", np.array(padded, np.int64))],
+                             self.tfl_name(index) + "_4d", expect=padded)
+        return self.emit("Transpose", [reshaped], reshaped + "_nchw", {"perm": NHWC_TO_NCHW},
+                         expect=_permute(padded, NHWC_TO_NCHW))
+
+    # ---- nodes -------------------------------------------------------------
+    def emit(self, op: str, inputs: list[str], out_base: str, attrs: dict | None = None,
+             expect: tuple[int, ...] | None = None, num_outputs: int = 1) -> str:
+        outputs = [self.add_tensor(out_base if k == 0 else f"{out_base}_{k}", np.float32, None)
+                   for k in range(num_outputs)]
+        name = out_base
+        existing = {n.name for n in self.nodes}
+        i = 1
+        while name in existing:
+            name, i = f"{out_base}_{i}", i + 1
+        node = Node(name, op, inputs, outputs, attrs or {})
+        graph = self._graph_view()
+        for out, (dtype, shape) in zip(outputs, onnx_ops.infer_output_types(node, graph)):
+            if shape is None:
+                raise _Unsupported(f"cannot infer the shape of {op} output '{out}'")
+            self.tensors[out] = Tensor(out, dtype, shape)
+        if expect is not None and num_outputs == 1 and self.tensors[outputs[0]].shape != tuple(expect):
+            raise _Unsupported(
+                f"internal translation error: {op} gives shape {self.tensors[outputs[0]].shape}, "
+                f"the file declares {tuple(expect)}"
+            )
+        self.nodes.append(node)
+        return outputs[0]
+
+    def emit_output(self, op: str, inputs: list[str], out_index: int, layout: str, attrs: dict | None = None,
+                    fused: int = tflite.ActivationFunctionType.NONE) -> None:
+        """Emits the node computing TFLite tensor `out_index` (plus its fused activation)."""
+        shape = self.tfl_shape(out_index)
+        expect = _permute(shape, NHWC_TO_NCHW) if layout == "nchw" and len(shape) == 4 else shape
+        name = self.tfl_name(out_index)
+        out = self.emit(op, inputs, name, attrs, expect=expect)
+        if fused != tflite.ActivationFunctionType.NONE:
+            if fused not in _FUSED_ACTIVATIONS:
+                raise _Unsupported(f"fused activation {fused} is not supported")
+            act_op, bounds = _FUSED_ACTIVATIONS[fused]
+            act_inputs = [out]
+            if bounds is not None:
+                act_inputs += [self.const("min", np.array(bounds[0], np.float32)),
+                               self.const("max", np.array(bounds[1], np.float32))]
+            out = self.emit(act_op, act_inputs, name + "_act", expect=expect)
+        self.values[out_index] = _Value(out, layout if len(shape) == 4 else "plain")
+
+    def _graph_view(self) -> Graph:
+        return Graph("view", self.tensors, self.nodes, [], [], ModelInfo("", "tflite", ""))
+
+    # ---- driver ------------------------------------------------------------
+    def run(self, num_ops: int) -> Graph:
+        inputs = []
+        for k in range(self.sg.InputsLength()):
+            index = int(self.sg.Inputs(k))
+            dtype = self.tfl_dtype(index)
+            self._reject_quantized(dtype, f"input '{self.tfl_name(index)}'")
+            sig = self.tfl_tensor(index).ShapeSignatureAsNumpy() if self.tfl_tensor(index).ShapeSignatureLength() else None
+            shape = self.tfl_shape(index)
+            if sig is not None and any(int(d) < 0 and k != 0 for k, d in enumerate(sig)):
+                raise ShapeError(f"{self.path}: input '{self.tfl_name(index)}' has dynamic dimensions {list(sig)}")
+            name = self.add_tensor(self.tfl_name(index), dtype, shape)
+            self.values[index] = _Value(name, "plain")
+            inputs.append(name)
+
+        problems = []
+        for i in range(num_ops):
+            op = self.sg.Operators(i)
+            code = self.model.OperatorCodes(op.OpcodeIndex())
+            opname = tflite.opcode2name(max(code.BuiltinCode(), code.DeprecatedBuiltinCode()))
+            out_name = self.tfl_name(int(op.Outputs(0))) if op.OutputsLength() else f"op{i}"
+            try:
+                for k in range(op.OutputsLength()):
+                    self._reject_quantized(self.tfl_dtype(int(op.Outputs(k))), f"output of {opname}")
+                self.translate(opname, op)
+            except _Unsupported as e:
+                problems.append(f"node '{out_name}' ({opname}): {e}")
+        if problems:
+            raise UnsupportedModelError(f"{self.path.name}: {len(problems)} unsupported node(s)", problems,
+                                        hint="see `rvpack targets` for the supported operators")
+
+        outputs = []
+        for k in range(self.sg.OutputsLength()):
+            index = int(self.sg.Outputs(k))
+            name = self.plain(index)
+            outputs.append(name)
+        return Graph(
+            name=c_identifier(self.path.stem),
+            tensors=self.tensors,
+            nodes=self.nodes,
+            inputs=inputs,
+            outputs=outputs,
+            info=ModelInfo(path=str(self.path), format="tflite", sha256=hashlib.sha256(self.data).hexdigest(),
+                           producer=f"TFLite schema v{self.model.Version()}"),
+        )
+
+    def _reject_quantized(self, dtype: np.dtype, what: str) -> None:
+        if dtype in _QUANTIZED:
+            raise UnsupportedModelError(
+                f"{self.path.name}: {what} is {dtype}: int8 models are not supported yet",
+                hint="use the float32 version of the model",
+            )
+
+    def translate(self, opname: str, op: tflite.Operator) -> None:
+        ins = [int(op.Inputs(k)) for k in range(op.InputsLength())]
+        outs = [int(op.Outputs(k)) for k in range(op.OutputsLength())]
+        handler: Callable[[tflite.Operator, list[int], list[int]], None] | None = getattr(
+            self, "op_" + opname.lower(), None)
+        if handler is not None:
+            handler(op, ins, outs)
+        elif opname in _UNARY:
+            v = self.value(ins[0])
+            attrs = {}
+            self.emit_output(_UNARY[opname], [v.name], outs[0], v.layout, attrs)
+        elif opname in _BINARY:
+            self.binary(_BINARY[opname], op, ins, outs)
+        else:
+            raise _Unsupported("operator is not supported")
+
+    # ---- operators ---------------------------------------------------------
+    def options(self, op: tflite.Operator, cls: type):
+        table = op.BuiltinOptions()
+        opts = cls()
+        if table is not None:
+            opts.Init(table.Bytes, table.Pos)
+        return opts
+
+    def op_dequantize(self, op, ins, outs):
+        data = self.tfl_constant(ins[0])
+        if data is None or data.dtype != np.float16:
+            raise _Unsupported("only DEQUANTIZE of float16 constants is supported")
+        # Folded right away: a constant in, a constant out.
+        self.values[outs[0]] = _Value(self.const(self.tfl_name(outs[0]), data.astype(np.float32)), "plain")
+
+    def op_conv_2d(self, op, ins, outs):
+        o = self.options(op, tflite.Conv2DOptions)
+        w = self._const_input(ins[1], "weights")  # [O, H, W, I]
+        in_c = self.tfl_shape(ins[0])[3]
+        groups = in_c // w.shape[3]
+        attrs = self._conv_attrs(ins[0], w.shape[1:3], o.StrideH(), o.StrideW(), o.DilationHFactor(),
+                                 o.DilationWFactor(), o.Padding())
+        attrs["group"] = groups
+        inputs = [self.nchw(ins[0]), self.const(self.tfl_name(ins[1]) + "_oihw", w.transpose(0, 3, 1, 2))]
+        if len(ins) > 2 and ins[2] >= 0:
+            inputs.append(self.value(ins[2]).name)
+        self.emit_output("Conv", inputs, outs[0], "nchw", attrs, o.FusedActivationFunction())
+
+    def op_depthwise_conv_2d(self, op, ins, outs):
+        o = self.options(op, tflite.DepthwiseConv2DOptions)
+        w = self._const_input(ins[1], "weights")  # [1, H, W, C * M]
+        in_c = self.tfl_shape(ins[0])[3]
+        attrs = self._conv_attrs(ins[0], w.shape[1:3], o.StrideH(), o.StrideW(), o.DilationHFactor(),
+                                 o.DilationWFactor(), o.Padding())
+        attrs["group"] = in_c
+        inputs = [self.nchw(ins[0]), self.const(self.tfl_name(ins[1]) + "_oihw", w.transpose(3, 0, 1, 2))]
+        if len(ins) > 2 and ins[2] >= 0:
+            inputs.append(self.value(ins[2]).name)
+        self.emit_output("Conv", inputs, outs[0], "nchw", attrs, o.FusedActivationFunction())
+
+    def op_transpose_conv(self, op, ins, outs):
+        o = self.options(op, tflite.TransposeConvOptions)
+        w = self._const_input(ins[1], "weights")  # [O, H, W, I]
+        out_shape = self.tfl_shape(outs[0])
+        in_shape = self.tfl_shape(ins[2])
+        pads, out_pad = [], []
+        for axis, stride in ((1, o.StrideH()), (2, o.StrideW())):
+            k, n_in, n_out = w.shape[axis], in_shape[axis], out_shape[axis]
+            full = (n_in - 1) * stride + k
+            total = max(full - n_out, 0) if o.Padding() == tflite.Padding.SAME else 0
+            pads.append((total // 2, total - total // 2))
+            out_pad.append(n_out - (full - total))
+        attrs = {"strides": [o.StrideH(), o.StrideW()], "pads": [pads[0][0], pads[1][0], pads[0][1], pads[1][1]],
+                 "output_padding": out_pad}
+        inputs = [self.nchw(ins[2]), self.const(self.tfl_name(ins[1]) + "_iohw", w.transpose(3, 0, 1, 2))]
+        if len(ins) > 3 and ins[3] >= 0:
+            inputs.append(self.value(ins[3]).name)
+        self.emit_output("ConvTranspose", inputs, outs[0], "nchw", attrs, o.FusedActivationFunction())
+
+    def op_fully_connected(self, op, ins, outs):
+        o = self.options(op, tflite.FullyConnectedOptions)
+        w = self._const_input(ins[1], "weights")  # [N, K]
+        x = self.plain(ins[0])
+        x_shape = self.tfl_shape(ins[0])
+        rows = int(np.prod(x_shape)) // w.shape[1]
+        if x_shape != (rows, w.shape[1]):
+            x = self.emit("Reshape", [x, self.const("shape", np.array([rows, w.shape[1]], np.int64))], x + "_2d",
+                          expect=(rows, w.shape[1]))
+        inputs = [x, self.value(ins[1]).name]
+        if len(ins) > 2 and ins[2] >= 0:
+            inputs.append(self.value(ins[2]).name)
+        out_shape = self.tfl_shape(outs[0])
+        if out_shape == (rows, w.shape[0]):
+            self.emit_output("Gemm", inputs, outs[0], "plain", {"transB": 1}, o.FusedActivationFunction())
+            return
+        y = self.emit("Gemm", inputs, self.tfl_name(outs[0]) + "_2d", {"transB": 1}, expect=(rows, w.shape[0]))
+        if o.FusedActivationFunction() != tflite.ActivationFunctionType.NONE:
+            raise _Unsupported("fused activation with keep_num_dims is not supported")
+        self.emit_output("Reshape", [y, self.const("shape", np.array(out_shape, np.int64))], outs[0], "plain")
+
+    def binary(self, onnx_op, op, ins, outs):
+        fused = tflite.ActivationFunctionType.NONE
+        table = op.BuiltinOptions()
+        if table is not None and onnx_op in ("Add", "Sub", "Mul", "Div"):
+            cls = {"Add": tflite.AddOptions, "Sub": tflite.SubOptions, "Mul": tflite.MulOptions,
+                   "Div": tflite.DivOptions}[onnx_op]
+            fused = self.options(op, cls).FusedActivationFunction()
+        rank = len(self.tfl_shape(outs[0]))
+        layout = "nchw" if rank == 4 and any(self.value_layout(i) == "nchw" for i in ins) else "plain"
+        inputs = [self.broadcast_operand(i, rank, layout) for i in ins]
+        self.emit_output(onnx_op, inputs, outs[0], layout, fused=fused)
+
+    def value_layout(self, index: int) -> str:
+        return self.values[index].layout if index in self.values else "plain"
+
+    def op_prelu(self, op, ins, outs):
+        rank = len(self.tfl_shape(outs[0]))
+        layout = "nchw" if rank == 4 else "plain"
+        self.emit_output("PRelu", [self.broadcast_operand(ins[0], rank, layout),
+                                   self.broadcast_operand(ins[1], rank, layout)], outs[0], layout)
+
+    def op_leaky_relu(self, op, ins, outs):
+        v = self.value(ins[0])
+        alpha = self.options(op, tflite.LeakyReluOptions).Alpha()
+        self.emit_output("LeakyRelu", [v.name], outs[0], v.layout, {"alpha": float(alpha)})
+
+    def op_relu6(self, op, ins, outs):
+        self._clip(ins, outs, 0.0, 6.0)
+
+    def op_relu_n1_to_1(self, op, ins, outs):
+        self._clip(ins, outs, -1.0, 1.0)
+
+    def _clip(self, ins, outs, lo, hi):
+        v = self.value(ins[0])
+        self.emit_output("Clip", [v.name, self.const("min", np.array(lo, np.float32)),
+                                  self.const("max", np.array(hi, np.float32))], outs[0], v.layout)
+
+    def _pool(self, onnx_op, op, ins, outs):
+        o = self.options(op, tflite.Pool2DOptions)
+        attrs = self._conv_attrs(ins[0], (o.FilterHeight(), o.FilterWidth()), o.StrideH(), o.StrideW(), 1, 1,
+                                 o.Padding())
+        attrs.pop("dilations")
+        attrs["kernel_shape"] = [o.FilterHeight(), o.FilterWidth()]
+        self.emit_output(onnx_op, [self.nchw(ins[0])], outs[0], "nchw", attrs, o.FusedActivationFunction())
+
+    def op_max_pool_2d(self, op, ins, outs):
+        self._pool("MaxPool", op, ins, outs)
+
+    def op_average_pool_2d(self, op, ins, outs):
+        self._pool("AveragePool", op, ins, outs)
+
+    def op_pad(self, op, ins, outs):
+        self._pad(ins, outs, np.float32(0.0))
+
+    def op_padv2(self, op, ins, outs):
+        self._pad(ins, outs, self._const_input(ins[2], "pad value").astype(np.float32))
+
+    def _pad(self, ins, outs, value):
+        pads = self._const_input(ins[1], "paddings").astype(np.int64)  # [rank, 2]
+        layout = "nchw" if len(self.tfl_shape(ins[0])) == 4 else "plain"
+        if layout == "nchw":
+            pads = pads[NHWC_TO_NCHW]
+        x = self.as_layout(ins[0], layout)
+        onnx_pads = np.concatenate([pads[:, 0], pads[:, 1]])
+        self.emit_output("Pad", [x, self.const("pads", onnx_pads), self.const("value", np.array(value, np.float32))],
+                         outs[0], layout)
+
+    def op_reshape(self, op, ins, outs):
+        shape = np.array(self.tfl_shape(outs[0]), np.int64)
+        self.emit_output("Reshape", [self.plain(ins[0]), self.const("shape", shape)], outs[0], "plain")
+
+    def op_squeeze(self, op, ins, outs):
+        self.op_reshape(op, ins, outs)
+
+    def op_expand_dims(self, op, ins, outs):
+        self.op_reshape(op, ins[:1], outs)
+
+    def op_concatenation(self, op, ins, outs):
+        o = self.options(op, tflite.ConcatenationOptions)
+        rank = len(self.tfl_shape(outs[0]))
+        axis = o.Axis() % rank
+        if rank == 4:
+            self.emit_output("Concat", [self.nchw(i) for i in ins], outs[0], "nchw",
+                             {"axis": NHWC_AXIS_TO_NCHW[axis]}, o.FusedActivationFunction())
+        else:
+            self.emit_output("Concat", [self.plain(i) for i in ins], outs[0], "plain", {"axis": axis},
+                             o.FusedActivationFunction())
+
+    def op_softmax(self, op, ins, outs):
+        beta = self.options(op, tflite.SoftmaxOptions).Beta()
+        x = self.plain(ins[0])
+        if beta != 1.0:
+            x = self.emit("Mul", [x, self.const("beta", np.array(beta, np.float32))], x + "_scaled")
+        self.emit_output("Softmax", [x], outs[0], "plain", {"axis": -1})
+
+    def op_mean(self, op, ins, outs):
+        keep = self.options(op, tflite.ReducerOptions).KeepDims()
+        axes = [int(a) % len(self.tfl_shape(ins[0])) for a in np.atleast_1d(self._const_input(ins[1], "axes"))]
+        if len(self.tfl_shape(ins[0])) == 4 and (keep or {1, 2} <= set(axes) and 3 not in axes):
+            mapped = sorted(NHWC_AXIS_TO_NCHW[a] for a in axes)
+            self.emit_output("ReduceMean", [self.nchw(ins[0]), self.const("axes", np.array(mapped, np.int64))],
+                             outs[0], "nchw", {"keepdims": int(keep)})
+        else:
+            self.emit_output("ReduceMean", [self.plain(ins[0]), self.const("axes", np.array(axes, np.int64))],
+                             outs[0], "plain", {"keepdims": int(keep)})
+
+    def _resize(self, op, ins, outs, mode, opts_cls):
+        o = self.options(op, opts_cls)
+        size = self._const_input(ins[1], "size")
+        n, _, _, c = self.tfl_shape(ins[0])
+        if o.AlignCorners():
+            transform = "align_corners"
+        elif o.HalfPixelCenters():
+            transform = "half_pixel" if mode == "linear" else "tf_half_pixel_for_nn"
+        else:
+            transform = "asymmetric"
+        attrs = {"mode": mode, "coordinate_transformation_mode": transform}
+        if mode == "nearest":
+            attrs["nearest_mode"] = "round_prefer_ceil" if o.AlignCorners() else "floor"
+        sizes = self.const("sizes", np.array([n, c, int(size[0]), int(size[1])], np.int64))
+        self.emit_output("Resize", [self.nchw(ins[0]), "", "", sizes], outs[0], "nchw", attrs)
+
+    def op_resize_bilinear(self, op, ins, outs):
+        self._resize(op, ins, outs, "linear", tflite.ResizeBilinearOptions)
+
+    def op_resize_nearest_neighbor(self, op, ins, outs):
+        self._resize(op, ins, outs, "nearest", tflite.ResizeNearestNeighborOptions)
+
+    def op_depth_to_space(self, op, ins, outs):
+        block = self.options(op, tflite.DepthToSpaceOptions).BlockSize()
+        self.emit_output("DepthToSpace", [self.nchw(ins[0])], outs[0], "nchw", {"blocksize": block, "mode": "DCR"})
+
+    def op_transpose(self, op, ins, outs):
+        perm = [int(p) for p in self._const_input(ins[1], "perm")]
+        self.emit_output("Transpose", [self.plain(ins[0])], outs[0], "plain", {"perm": perm})
+
+    def op_hard_swish(self, op, ins, outs):
+        v = self.value(ins[0])
+        self.emit_output("HardSwish", [v.name], outs[0], v.layout)
+
+    # ---- helpers -----------------------------------------------------------
+    def _const_input(self, index: int, what: str) -> np.ndarray:
+        if index in self.values:
+            data = self.tensors[self.values[index].name].data
+        else:
+            data = self.tfl_constant(index)
+        if data is None:
+            raise _Unsupported(f"the {what} must be a constant")
+        return data
+
+    def _conv_attrs(self, x_index, kernel, sh, sw, dh, dw, padding) -> dict:
+        _, h, w, _ = self.tfl_shape(x_index)
+        pads = [0, 0, 0, 0]
+        if padding == tflite.Padding.SAME:
+            for axis, (size, k, s, d) in enumerate(((h, kernel[0], sh, dh), (w, kernel[1], sw, dw))):
+                out = -(-size // s)
+                total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+                pads[axis], pads[axis + 2] = total // 2, total - total // 2
+        return {"kernel_shape": [int(kernel[0]), int(kernel[1])], "strides": [sh, sw], "dilations": [dh, dw],
+                "pads": pads}
+
+
+def _permute(shape, perm) -> tuple[int, ...]:
+    return tuple(int(shape[p]) for p in perm)

@@ -1,0 +1,91 @@
+"""Reference outputs from onnxruntime / tflite-runtime, and the comparison.
+
+The reference always runs the ORIGINAL model file, not rvpack's IR, so the
+check covers the importer and the passes as well as the kernels.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rvpack.sdk.bundle.manifest import TensorSpec
+from rvpack.sdk.errors import ToolMissingError
+
+# f32 outputs pass when max|out - ref| <= REL_TOLERANCE * max|ref| (or the
+# absolute floor, for outputs that are all near zero).
+REL_TOLERANCE = 1e-4
+ABS_FLOOR = 1e-6
+
+
+def make_inputs(specs: list[TensorSpec], seed: int = 0) -> list[np.ndarray]:
+    """Deterministic inputs: uniform in [-1, 1), the range most image models are normalised to."""
+    rng = np.random.default_rng(seed)
+    return [rng.uniform(-1.0, 1.0, size=s.shape).astype(s.dtype) for s in specs]
+
+
+def run_reference(model_path: Path, fmt: str, names: list[str], inputs: list[np.ndarray]) -> list[np.ndarray]:
+    if fmt == "tflite":
+        return _run_tflite(model_path, inputs)
+    return _run_onnx(model_path, names, inputs)
+
+
+def _run_onnx(model_path: Path, names: list[str], inputs: list[np.ndarray]) -> list[np.ndarray]:
+    try:
+        import onnxruntime as ort
+    except ImportError as e:
+        raise ToolMissingError("onnxruntime is not installed", hint="pip install onnxruntime") from e
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    # The reference must be the plain semantics of the graph, not ORT's fused rewrites.
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+    session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+    return [np.asarray(o) for o in session.run(None, dict(zip(names, inputs)))]
+
+
+def _run_tflite(model_path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
+    try:
+        from tflite_runtime.interpreter import Interpreter, OpResolverType
+    except ImportError as e:
+        raise ToolMissingError("tflite-runtime is not installed", hint="pip install tflite-runtime") from e
+    # TFLite's own builtin kernels, without the XNNPACK delegate: the plain reference.
+    interpreter = Interpreter(model_path=str(model_path), num_threads=1,
+                              experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+    interpreter.allocate_tensors()
+    for detail, value in zip(interpreter.get_input_details(), inputs):
+        interpreter.set_tensor(detail["index"], value)
+    interpreter.invoke()
+    return [np.array(interpreter.get_tensor(d["index"])) for d in interpreter.get_output_details()]
+
+
+@dataclass
+class Comparison:
+    name: str
+    max_abs_error: float
+    max_abs_reference: float
+    tolerance: float
+    shape_ok: bool
+
+    @property
+    def relative_error(self) -> float:
+        return self.max_abs_error / self.max_abs_reference if self.max_abs_reference else self.max_abs_error
+
+    @property
+    def ok(self) -> bool:
+        return self.shape_ok and self.max_abs_error <= self.tolerance
+
+
+def compare(names: list[str], outputs: list[np.ndarray], references: list[np.ndarray],
+            rel_tolerance: float = REL_TOLERANCE) -> list[Comparison]:
+    result = []
+    for name, out, ref in zip(names, outputs, references):
+        ref = np.asarray(ref, dtype=np.float64)
+        shape_ok = out.size == ref.size
+        scale = float(np.max(np.abs(ref))) if ref.size else 0.0
+        err = float(np.max(np.abs(out.astype(np.float64).reshape(-1) - ref.reshape(-1)))) if shape_ok and ref.size else 0.0
+        if not np.isfinite(err):
+            err = float("inf")
+        result.append(Comparison(name, err, scale, max(rel_tolerance * scale, ABS_FLOOR), shape_ok))
+    return result

@@ -1,0 +1,59 @@
+"""Reading and validating user-provided inputs against a bundle's manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rvpack.sdk.bundle.manifest import TensorSpec
+from rvpack.sdk.errors import InputError
+
+
+def load_inputs(specs: list[TensorSpec], args: list[str]) -> list[np.ndarray]:
+    """`args` are FILE (in input order) or NAME=FILE; .npy is parsed, any
+    other file is raw little-endian data of exactly the input's size."""
+    by_name: dict[str, str] = {}
+    positional: list[str] = []
+    names = {s.name for s in specs}
+    for a in args:
+        name, sep, path = a.partition("=")
+        if sep and name in names:
+            by_name[name] = path
+        else:
+            positional.append(a)
+    missing = [s for s in specs if s.name not in by_name]
+    if len(positional) > len(missing):
+        raise InputError(f"{len(args)} input files given, the model has {len(specs)} input(s): "
+                         + ", ".join(s.name for s in specs))
+    for spec, path in zip(missing, positional):
+        by_name[spec.name] = path
+    absent = [s.name for s in specs if s.name not in by_name]
+    if absent:
+        raise InputError(f"no file given for input(s) {', '.join(absent)}",
+                         hint="pass one --input per model input (NAME=FILE or in order), or none for random inputs")
+    return [_load_one(spec, Path(by_name[spec.name])) for spec in specs]
+
+
+def _load_one(spec: TensorSpec, path: Path) -> np.ndarray:
+    want = f"{spec.dtype} {spec.shape}"
+    if not path.is_file():
+        raise InputError(f"input '{spec.name}': {path}: no such file")
+    if path.suffix == ".npy":
+        try:
+            value = np.load(path, allow_pickle=False)
+        except (ValueError, OSError) as e:
+            raise InputError(f"input '{spec.name}': {path} is not a valid .npy file ({e})") from e
+        got = f"{value.dtype} {list(value.shape)}"
+        if value.dtype != np.dtype(spec.dtype) or list(value.shape) != list(spec.shape):
+            hint = ""
+            if value.dtype != np.dtype(spec.dtype) and list(value.shape) == list(spec.shape):
+                hint = f"convert it, e.g. np.save(path, x.astype(np.{spec.dtype}))"
+            raise InputError(f"input '{spec.name}' expects {want}, got {got} in {path}", hint=hint)
+        return np.ascontiguousarray(value)
+    raw = path.read_bytes()
+    expected = int(np.prod(spec.shape)) * np.dtype(spec.dtype).itemsize
+    if len(raw) != expected:
+        raise InputError(f"input '{spec.name}' expects {want} = {expected} bytes of raw data, {path} has {len(raw)} bytes",
+                         hint="use a .npy file, or raw little-endian data of exactly that size")
+    return np.frombuffer(raw, dtype=np.dtype(spec.dtype).newbyteorder("<")).reshape(spec.shape).copy()

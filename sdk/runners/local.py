@@ -1,0 +1,115 @@
+"""Runs a bundle's runner program here: natively (host target) or under QEMU
+user mode (RISC-V targets)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from rvpack.sdk.bundle import Bundle
+from rvpack.sdk.errors import InputError, RunError, ToolMissingError, UnsupportedTargetError
+from rvpack.sdk.targets import TARGETS
+
+SUPPORTED_VLENS = (128, 256, 512, 1024)
+
+
+@dataclass
+class LayerTime:
+    index: int
+    name: str
+    op: str
+    microseconds: float
+
+
+@dataclass
+class RunResult:
+    outputs: list[np.ndarray]
+    layers: list[LayerTime]
+    total_us: float  # as measured inside the program (emulated time under QEMU)
+    wall_seconds: float  # of the whole process, emulator included
+    command: list[str] = field(default_factory=list)
+    emulated: bool = True
+
+
+def qemu_command(bundle: Bundle, vlen: int | None) -> list[str]:
+    """The command prefix that executes the bundle's ELF here."""
+    target = TARGETS[bundle.manifest.target["name"]]
+    if target.emulator is None:
+        return []
+    min_vlen = bundle.manifest.target.get("min_vlen")
+    if vlen is not None:
+        if min_vlen is None:
+            raise UnsupportedTargetError(f"--vlen {vlen}: target {target.name} has no vector unit",
+                                         hint="drop --vlen for this bundle")
+        if vlen not in SUPPORTED_VLENS:
+            raise UnsupportedTargetError(f"--vlen {vlen} is not supported",
+                                         hint="choose one of " + ", ".join(map(str, SUPPORTED_VLENS)))
+        if vlen < min_vlen:
+            raise UnsupportedTargetError(f"--vlen {vlen} is below the bundle's minimum VLEN {min_vlen}",
+                                         hint=f"run with --vlen {min_vlen} or more")
+    exe = shutil.which(target.emulator)
+    if exe is None:
+        raise ToolMissingError(f"{target.emulator} not found (needed to run {target.name} bundles)",
+                               hint="apt-get install qemu-user-static (or run `rvpack doctor`)")
+    cpu = target.qemu_cpu or "rv64"
+    if min_vlen is not None:
+        cpu += f",vlen={vlen or min_vlen}"
+    return [exe, "-cpu", cpu]
+
+
+def run_local(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = None, repeat: int = 1,
+              timeout: float | None = None) -> RunResult:
+    prefix = qemu_command(bundle, vlen)
+    with tempfile.TemporaryDirectory(prefix="rvpack-run-") as tmp:
+        work = Path(tmp)
+        cmd = prefix + [str(bundle.runner)]
+        for k, value in enumerate(inputs):
+            path = work / f"input_{k}.npy"
+            np.save(path, value)
+            cmd += ["-i", str(path)]
+        cmd += ["-o", str(work), "-r", str(repeat)]
+        t0 = time.monotonic()
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+        except subprocess.TimeoutExpired as e:
+            raise RunError(f"{bundle.name}: the run did not finish within {timeout:.0f} s",
+                           hint="raise --timeout, or use a smaller input") from e
+        wall = time.monotonic() - t0
+        _check_exit(bundle, proc)
+        outputs = []
+        for k, spec in enumerate(bundle.manifest.outputs):
+            out = np.load(work / f"output_{k}.npy")
+            outputs.append(out.reshape(spec.shape))
+    layers, total = parse_profile(proc.stdout)
+    return RunResult(outputs, layers, total, wall, cmd, emulated=bool(prefix))
+
+
+def _check_exit(bundle: Bundle, proc: subprocess.CompletedProcess) -> None:
+    if proc.returncode == 0:
+        return
+    message = (proc.stderr.strip().splitlines() or [""])[-1].removeprefix("error: ")
+    if proc.returncode == 2:
+        raise InputError(f"{bundle.name}: {message}")
+    if proc.returncode < 0 or proc.returncode > 128:
+        signal = -proc.returncode if proc.returncode < 0 else proc.returncode - 128
+        hint = "an illegal instruction means the CPU (or emulator) lacks an extension the bundle needs" if signal == 4 else ""
+        raise RunError(f"{bundle.name}: the runner was killed by signal {signal} {message}".strip(), hint=hint)
+    raise RunError(f"{bundle.name}: the runner failed (exit {proc.returncode}): {message or 'no message'}")
+
+
+def parse_profile(stdout: str) -> tuple[list[LayerTime], float]:
+    """Reads the runner's `layer ...` / `total_us ...` lines."""
+    layers, total = [], 0.0
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) >= 5 and parts[0] == "layer":
+            layers.append(LayerTime(int(parts[1]), " ".join(parts[2:-2]), parts[-2], float(parts[-1])))
+        elif len(parts) == 2 and parts[0] == "total_us":
+            total = float(parts[1])
+    return layers, total
