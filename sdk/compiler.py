@@ -19,6 +19,8 @@ import numpy as np
 from rvpack.sdk.bundle import Bundle
 from rvpack.sdk.bundle.manifest import LayerRecord, Manifest, TensorSpec
 from rvpack.sdk.codegen.emit import GeneratedModel, generate
+from rvpack.sdk.codegen.lower import check_supported
+from rvpack.sdk.ir.verify import verify
 from rvpack.sdk.errors import OutputExistsError
 from rvpack.sdk.frontend import load_model
 from rvpack.sdk.frontend.names import c_identifier
@@ -44,6 +46,8 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
     report(on_progress, "import", f"{len(graph.nodes)} nodes", done=True)
     report(on_progress, "optimize", "folding constants, fusing")
     graph = optimize(graph)
+    check_supported(graph)
+    verify(graph)
     report(on_progress, "optimize", f"{len(graph.nodes)} nodes after passes", done=True)
     bundle_name = c_identifier(name or graph.name)
     header = [

@@ -58,7 +58,8 @@ void rvpack_f32_binary__scalar(const rvpack_binary_params_t* p, const float* a, 
   /* left: per-dim countdown for the odometer, filled here rather than by a
    * separate loop or zero-init (at -Os those become memcpy/memset calls, and
    * the bare-metal build has no libc). */
-  int64_t shape[RVPACK_BINARY_MAX_RANK], left[RVPACK_BINARY_MAX_RANK], sa[RVPACK_BINARY_MAX_RANK], sb[RVPACK_BINARY_MAX_RANK];
+  int64_t shape[RVPACK_BINARY_MAX_RANK], left[RVPACK_BINARY_MAX_RANK];
+  int64_t sa[RVPACK_BINARY_MAX_RANK], sb[RVPACK_BINARY_MAX_RANK];
   int rank = 0;
   const int in_rank = p->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : p->rank;
   for (int d = 0; d < in_rank; ++d) {

@@ -17,15 +17,15 @@ typedef uint16_t RVPACK_MAY_ALIAS u16_alias_t;
 typedef uint32_t RVPACK_MAY_ALIAS u32_alias_t;
 typedef uint64_t RVPACK_MAY_ALIAS u64_alias_t;
 
-#define RVPACK_COPY_ROW(type)                  \
-  do {                                         \
+#define RVPACK_COPY_ROW(type)                      \
+  do {                                             \
     const type* s = (const type*)(const void*)src; \
-    type* d = (type*)(void*)dst;               \
-    for (int64_t i = 0; i < n; ++i) {          \
-      *d = *s;                                 \
-      s += si;                                 \
-      d += so;                                 \
-    }                                          \
+    type* d = (type*)(void*)dst;                   \
+    for (int64_t i = 0; i < n; ++i) {              \
+      *d = *s;                                     \
+      s += si;                                     \
+      d += so;                                     \
+    }                                              \
   } while (0)
 
 static void copy_row(int32_t es, int64_t n, const unsigned char* src, int64_t si, unsigned char* dst,
@@ -57,11 +57,12 @@ static void copy_row(int32_t es, int64_t n, const unsigned char* src, int64_t si
 
 void rvpack_copy_strided(const rvpack_copy_params_t* p, const void* x, void* y) {
   /* Canonicalise: drop size-1 dims, merge neighbours contiguous on both
-   * sides (a Concat slice becomes a few long rows, a dense copy one row). */
-  /* left: per-dim countdown for the odometer, filled here rather than by a
-   * separate loop or zero-init (at -Os those become memcpy/memset calls, and
-   * the bare-metal build has no libc). */
-  int64_t shape[RVPACK_COPY_MAX_RANK], left[RVPACK_COPY_MAX_RANK], si[RVPACK_COPY_MAX_RANK], so[RVPACK_COPY_MAX_RANK];
+   * sides (a Concat slice becomes a few long rows, a dense copy one row).
+   * left is the odometer's per-dim countdown, filled here rather than by a
+   * separate loop or zero-init: at -Os those become memcpy/memset calls, and
+   * the bare-metal build has no libc. */
+  int64_t shape[RVPACK_COPY_MAX_RANK], left[RVPACK_COPY_MAX_RANK];
+  int64_t si[RVPACK_COPY_MAX_RANK], so[RVPACK_COPY_MAX_RANK];
   int rank = 0;
   const int in_rank = p->rank > RVPACK_COPY_MAX_RANK ? RVPACK_COPY_MAX_RANK : p->rank;
   for (int d = 0; d < in_rank; ++d) {

@@ -35,7 +35,8 @@ static void gemm_tile_4x4(const rvpack_gemm_args_t* g, int32_t m0, int32_t n0) {
     pb += b_ks;
   }
   float* y = g->y + m0 * g->ldy + n0;
-  const float c[4][4] = {{c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}};
+  const float c[4][4] = {
+      {c00, c01, c02, c03}, {c10, c11, c12, c13}, {c20, c21, c22, c23}, {c30, c31, c32, c33}};
   for (int32_t i = 0; i < 4; ++i) {
     for (int32_t j = 0; j < 4; ++j) y[i * g->ldy + j] = gemm_epilogue(g, c[i][j], m0 + i, n0 + j);
   }

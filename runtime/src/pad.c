@@ -40,6 +40,7 @@ void rvpack_f32_pad__scalar(const rvpack_pad_params_t* p, const float* x, float*
   const int32_t in_w = p->in_shape[inner], out_w = p->out_shape[inner], pb = p->pad_begin[inner];
   /* Output columns [c0, c1) copy input columns [c0 - pb, c1 - pb). */
   int32_t c0 = pb < 0 ? 0 : pb;
+  if (c0 > out_w) c0 = out_w;
   int32_t c1 = pb + in_w < out_w ? pb + in_w : out_w;
   if (c1 < c0) c1 = c0;
   const int constant = p->mode == RVPACK_PAD_CONSTANT;
@@ -50,7 +51,8 @@ void rvpack_f32_pad__scalar(const rvpack_pad_params_t* p, const float* x, float*
     ptrdiff_t src = 0;
     int outside = in_w == 0;
     for (int32_t d = 0; d < inner; ++d) {
-      const int32_t s = p->in_shape[d] == 0 ? -1 : pad_source(idx[d] - p->pad_begin[d], p->in_shape[d], p->mode);
+      const int32_t n = p->in_shape[d];
+      const int32_t s = n == 0 ? -1 : pad_source(idx[d] - p->pad_begin[d], n, p->mode);
       if (s < 0) {
         outside = 1;
         break;

@@ -13,12 +13,28 @@ void rvpack_f32_reduce__scalar(const rvpack_reduce_params_t* p, const float* x, 
     const float* xo = x + (ptrdiff_t)o * r_n * inner;
     float* yo = y + (ptrdiff_t)o * inner;
     if (r_n <= 0) { /* empty reduction: the identity of the op */
-      const float id = p->kind == RVPACK_REDUCE_MAX ? -INFINITY : p->kind == RVPACK_REDUCE_MIN ? INFINITY : 0.0f;
+      const float id =
+          p->kind == RVPACK_REDUCE_MAX ? -INFINITY : (p->kind == RVPACK_REDUCE_MIN ? INFINITY : 0.0f);
       for (ptrdiff_t i = 0; i < inner; ++i) yo[i] = id;
       continue;
     }
-    /* Row-at-a-time accumulation keeps every access contiguous, whatever
-     * inner is (inner == 1 degenerates to a plain scalar loop). */
+    if (inner == 1) { /* e.g. GlobalAveragePool: one contiguous run per output */
+      float acc = xo[0];
+      switch (p->kind) {
+        case RVPACK_REDUCE_MAX:
+          for (int32_t r = 1; r < r_n; ++r) acc = xo[r] > acc ? xo[r] : acc;
+          break;
+        case RVPACK_REDUCE_MIN:
+          for (int32_t r = 1; r < r_n; ++r) acc = xo[r] < acc ? xo[r] : acc;
+          break;
+        default:
+          for (int32_t r = 1; r < r_n; ++r) acc += xo[r];
+          break;
+      }
+      yo[0] = p->kind == RVPACK_REDUCE_MEAN ? acc / (float)r_n : acc;
+      continue;
+    }
+    /* Row-at-a-time accumulation keeps every access contiguous. */
     rvpack_memcpy(yo, xo, (size_t)inner * sizeof(float));
     for (int32_t r = 1; r < r_n; ++r) {
       const float* xr = xo + (ptrdiff_t)r * inner;

@@ -187,7 +187,16 @@ static int load_npy(const input_ctx_t* in, FILE* f, void* dst) {
     fprintf(stderr, "%s: truncated or oversized .npy header\n", in->path);
     return 0;
   }
+  /* numpy pads the dict with spaces and a final newline: trim them, so an
+   * error message quoting the header stays on one line. */
+  while (header_len > 0 && (header[header_len - 1] == '\n' || header[header_len - 1] == ' ' ||
+                            header[header_len - 1] == '\r')) {
+    --header_len;
+  }
   header[header_len] = '\0';
+  for (size_t i = 0; i < header_len; ++i) {
+    if (header[i] == '\n' || header[i] == '\r') header[i] = ' ';
+  }
 
   /* descr */
   char descr[32] = "";
@@ -230,7 +239,7 @@ static int load_npy(const input_ctx_t* in, FILE* f, void* dst) {
   }
   if (p == NULL || fo == NULL || !shape_ok || (strncmp(fo, "True", 4) != 0 && strncmp(fo, "False", 5) != 0)) {
     input_error_prefix(in);
-    fprintf(stderr, "%s: malformed .npy header: %s\n", in->path, header);
+    fprintf(stderr, "%s: malformed .npy header: %.200s\n", in->path, header);
     return 0;
   }
   if (strncmp(fo, "True", 4) == 0) {
@@ -260,7 +269,8 @@ static int load_input(const input_ctx_t* in, void* dst) {
     fprintf(stderr, "cannot open '%s': %s\n", in->path, strerror(errno));
     return 0;
   }
-  int ok = ends_with(in->path, ".npy") ? load_npy(in, f, dst) : read_payload(in, f, dst, in->desc->bytes, "bytes");
+  int ok = ends_with(in->path, ".npy") ? load_npy(in, f, dst)
+                                        : read_payload(in, f, dst, in->desc->bytes, "bytes");
   fclose(f);
   return ok;
 }
@@ -294,7 +304,8 @@ static int write_npy(const char* path, const rvpack_tensor_desc_t* desc, const v
     fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
     return 0;
   }
-  int ok = fwrite(pre, 1, sizeof(pre), f) == sizeof(pre) && fwrite(header, 1, (size_t)len, f) == (size_t)len &&
+  int ok = fwrite(pre, 1, sizeof(pre), f) == sizeof(pre) &&
+           fwrite(header, 1, (size_t)len, f) == (size_t)len &&
            fwrite(data, 1, desc->bytes, f) == desc->bytes;
   if (fclose(f) != 0) ok = 0;
   if (!ok) fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
@@ -322,7 +333,9 @@ static void hook_end(void* ctx, int32_t layer_index) {
   timing_ctx_t* t = (timing_ctx_t*)ctx;
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  if (layer_index >= 0 && layer_index < t->num_layers) t->layer_us[layer_index] += elapsed_us(&t->start, &now);
+  if (layer_index >= 0 && layer_index < t->num_layers) {
+    t->layer_us[layer_index] += elapsed_us(&t->start, &now);
+  }
 }
 
 /* Layer names go into a whitespace-separated line: never print an empty

@@ -38,8 +38,13 @@ __all__ = ["BuildArtifacts", "build_bundle", "bazel_version", "zig_executable"]
 # build) but goes away on its own after 10 idle minutes.
 _MAX_IDLE_SECS = 600
 
-_PROGRESS = re.compile(r"^\[\s*[\d,]+\s*/\s*[\d,]+\]\s")
-_NOISE = re.compile(r"^(INFO|Loading|Analyzing|Target |FAILED|Use --verbose_failures)|^\[\s*[\d,]+\s*/")
+# Forwarded to on_progress: "[12 / 30] Compiling ...", and why Bazel is waiting.
+_PROGRESS = re.compile(
+    r"^(\[\s*[\d,]+\s*/\s*[\d,]+\]\s|Starting local Bazel server|Another command)"
+)
+_NOISE = re.compile(
+    r"^(INFO|Loading|Analyzing|Target |FAILED|Use --verbose_failures)|^\[\s*[\d,]+\s*/"
+)
 _MAX_ERROR_LINES = 40
 
 
@@ -78,6 +83,7 @@ def build_bundle(
     logs = cache / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     exec_log = logs / f"{name}-{suffix}.exec.json"
+    exec_log.unlink(missing_ok=True)  # never report a previous build's actions
     targets = [f"//{package}:model", f"//{package}:{name}_run", "@rvpack//runtime:runtime"]
 
     cmd = [
@@ -95,6 +101,9 @@ def build_bundle(
         f"--platform_suffix=-{suffix}",
         f"--symlink_prefix={links}",
         f"--repo_env=RVPACK_ZIG_DIR={zig_dir()}",
+        # Bazel's default toolchain repository would probe the host gcc; ours
+        # never need it (the zig toolchains are registered first).
+        "--repo_env=BAZEL_DO_NOT_DETECT_CPP_TOOLCHAIN=1",
         f"--action_env=RVPACK_ZIG_CACHE={zig_cache_dir()}",
         # A fixed PATH: the caller's PATH would be part of every action key.
         "--incompatible_strict_action_env",
@@ -111,19 +120,22 @@ def build_bundle(
         *targets,
     ]
     stderr = _run_bazel(cmd, root, on_progress)
+    failure_log = logs / f"{name}-{suffix}.log"
     if stderr is not None:
-        (logs / f"{name}-{suffix}.log").write_text(stderr)
+        failure_log.write_text(stderr)
         raise BuildError(
             f"building bundle '{name}' for {target.name} failed:\n" + _error_excerpt(stderr),
-            hint=f"full Bazel log: {logs / f'{name}-{suffix}.log'}",
+            hint=f"full Bazel log: {failure_log}",
         )
+    failure_log.unlink(missing_ok=True)
 
     bin_dir = root / links / "bin"
     out = cache / "out" / suffix / name
     out.mkdir(parents=True, exist_ok=True)
     library = out / f"lib{name}.a"
     _merge_archives(
-        library, [bin_dir / package / "libmodel.a", bin_dir / "external/rvpack/runtime/libruntime.a"]
+        library,
+        [bin_dir / package / "libmodel.a", bin_dir / "external/rvpack/runtime/libruntime.a"],
     )
     runner = out / f"{name}_run"
     shutil.copyfile(bin_dir / package / f"{name}_run", runner)
@@ -138,9 +150,10 @@ def build_bundle(
 
 def _repo_root() -> Path:
     """The checkout with WORKSPACE, toolchains/ and runtime/ (an editable install)."""
-    if not (REPO_ROOT / "toolchains" / "BUILD.bazel").is_file() or not (
-        REPO_ROOT / "runtime" / "BUILD.bazel"
-    ).is_file():
+    if (
+        not (REPO_ROOT / "toolchains" / "BUILD.bazel").is_file()
+        or not (REPO_ROOT / "runtime" / "BUILD.bazel").is_file()
+    ):
         raise ToolMissingError(
             f"rvpack's toolchains/ and runtime/ are not next to its SDK ({REPO_ROOT})",
             hint="install rvpack from a source checkout: pip install -e <checkout>",
@@ -148,9 +161,7 @@ def _repo_root() -> Path:
     return REPO_ROOT
 
 
-def _run_bazel(
-    cmd: list[str], cwd: Path, on_progress: Callable[[str], None] | None
-) -> str | None:
+def _run_bazel(cmd: list[str], cwd: Path, on_progress: Callable[[str], None] | None) -> str | None:
     """Runs Bazel, forwarding progress lines; returns its stderr if it failed."""
     lines: list[str] = []
     with subprocess.Popen(
@@ -177,8 +188,10 @@ def _error_excerpt(stderr: str) -> str:
     for line in lines[start:]:
         if _NOISE.match(line) or line.startswith("ERROR: Build did NOT complete"):
             continue
-        # "... error executing command <long zig-cc command line>" says nothing new.
-        kept.append(re.sub(r"(error executing command) .*", r"\1", line))
+        # "ERROR: <BUILD file>:2:11: Compiling x.c failed: (Exit 1): zig-cc failed:
+        # error executing command <command line>" -> "Compiling x.c failed:"
+        line = re.sub(r"^ERROR: \S+:\d+:\d+: ", "", line)
+        kept.append(re.sub(r" failed: \(Exit \d+\): .*", " failed:", line))
     return "\n".join(kept[:_MAX_ERROR_LINES])
 
 
@@ -197,7 +210,9 @@ def _merge_archives(dest: Path, archives: list[Path]) -> None:
             capture_output=True, text=True, env=zig_env(),
         )  # fmt: skip
         if proc.returncode != 0:
-            raise BuildError(f"merging {', '.join(map(str, archives))} failed: {proc.stderr.strip()}")
+            raise BuildError(
+                f"merging {', '.join(map(str, archives))} failed: {proc.stderr.strip()}"
+            )
         os.replace(Path(tmp) / "merged.a", dest)  # same filesystem: atomic
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import tempfile
+import time
 from pathlib import Path
 
 from rvpack.sdk.errors import BuildError
@@ -44,10 +46,11 @@ cc_library(
     srcs = {srcs!r},
     hdrs = [{header!r}],
     # weights.S does `.incbin "weights.bin"`: -I lets the assembler find it
-    # (paths are relative to the execroot), and listing it makes it an input,
-    # so a changed weights.bin reassembles weights.S.
+    # (paths are relative to the execroot). Bazel prunes compile inputs to the
+    # files listed in the .d file, and .incbin files are never listed, so
+    # -fdepfile-entry adds it: a changed weights.bin then reassembles weights.S.
     textual_hdrs = {textual!r},
-    copts = ["-I{package}"],
+    copts = {copts!r},
     deps = ["@rvpack//runtime:runtime"],
 )
 
@@ -117,23 +120,32 @@ def stage_bundle(root: Path, sources: Path, name: str) -> str:
     check_sources(sources, name)
     package = f"bundles/{name}_{content_hash(sources)}"
     dest = root / package
-    if not (dest / "BUILD.bazel").exists():  # same hash: identical content already staged
-        tmp = dest.with_name(dest.name + ".tmp")
-        shutil.rmtree(tmp, ignore_errors=True)
-        shutil.copytree(sources, tmp)
-        has_weights = (tmp / "weights.S").is_file()
-        (tmp / "BUILD.bazel").write_text(
-            _BUNDLE_BUILD.format(
-                name=name,
-                package=package,
-                header=f"{name}.h",
-                srcs=["model.c", "weights.S"] if has_weights else ["model.c"],
-                textual=["weights.bin"] if has_weights else [],
-            )
-        )
-        shutil.rmtree(dest, ignore_errors=True)
-        tmp.rename(dest)  # atomic: Bazel never sees a half-copied package
+    if not dest.is_dir():  # else: identical content is already staged
+        # Copy next to dest, then rename: Bazel never sees a half-copied package,
+        # and of two concurrent rvpack runs the second rename just loses.
+        tmp = Path(tempfile.mkdtemp(prefix=".staging-", dir=dest.parent))
+        shutil.copytree(sources, tmp, dirs_exist_ok=True)
+        try:
+            tmp.rename(dest)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+    has_weights = (dest / "weights.S").is_file()
+    write_if_changed(
+        dest / "BUILD.bazel",
+        _BUNDLE_BUILD.format(
+            name=name,
+            header=f"{name}.h",
+            srcs=["model.c", "weights.S"] if has_weights else ["model.c"],
+            textual=["weights.bin"] if has_weights else [],
+            copts=[f"-I{package}", "-Xclang", f"-fdepfile-entry={package}/weights.bin"]
+            if has_weights
+            else [],
+        ),
+    )
     for old in (root / "bundles").glob(f"{name}_*"):
-        if old != dest and re.fullmatch(re.escape(name) + r"_[0-9a-f]{12}(\.tmp)?", old.name):
+        if old != dest and re.fullmatch(re.escape(name) + r"_[0-9a-f]{12}", old.name):
             shutil.rmtree(old, ignore_errors=True)
+    for stale in (root / "bundles").glob(".staging-*"):  # left by a killed run
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)
     return package

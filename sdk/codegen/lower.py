@@ -41,7 +41,17 @@ def supported_ops() -> list[str]:
     return sorted(RULES)
 
 
-def lower_graph(graph: Graph, isa: str = "scalar") -> list[LoweredLayer]:
+def check_supported(graph: Graph) -> None:
+    """Reports every node whose operator has no lowering rule, all at once."""
+    problems = [f"{n.describe()}: operator {n.op} is not supported" for n in graph.nodes if n.op not in RULES]
+    if problems:
+        raise UnsupportedModelError(
+            f"{graph.name}: {len(problems)} node(s) use unsupported operators", problems,
+            hint="`rvpack targets` lists the supported operators",
+        )
+
+
+def lower_graph(graph: Graph) -> list[LoweredLayer]:
     layers, problems = [], []
     for node in graph.nodes:
         try:

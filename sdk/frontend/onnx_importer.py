@@ -22,7 +22,7 @@ from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
 from rvpack.sdk.ir.onnx_ops import CANONICAL_OPSET
 
-MIN_OPSET, MAX_OPSET = 7, 21
+MIN_OPSET, MAX_OPSET = 6, 21
 
 
 def load_onnx(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None) -> Graph:
@@ -34,6 +34,8 @@ def load_onnx(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None
             hint=f"export the model with an opset from {MIN_OPSET} to {MAX_OPSET}",
         )
     _fix_input_shapes(model, input_shapes or {}, path)
+    if opset < 7:
+        _per_channel_prelu_slopes(model)
     if opset != CANONICAL_OPSET:
         try:
             model = version_converter.convert_version(model, CANONICAL_OPSET)
@@ -77,6 +79,29 @@ def _read_model(path: Path) -> onnx.ModelProto:
         first = str(e).strip().splitlines()[0]
         raise ModelLoadError(f"{path}: the ONNX checker rejected the model: {first}") from e
     return model
+
+
+def _per_channel_prelu_slopes(model: onnx.ModelProto) -> None:
+    """PRelu-6 applied a 1-D slope per channel (axis 1); from opset 7 on it
+    broadcasts from the right. The version converter keeps the tensor as is,
+    so reshape such slopes to [C, 1, ..., 1] to keep the meaning."""
+    ranks = {}
+    inferred = onnx.shape_inference.infer_shapes(model)
+    for vi in list(inferred.graph.input) + list(inferred.graph.value_info):
+        if vi.type.tensor_type.HasField("shape"):
+            ranks[vi.name] = len(vi.type.tensor_type.shape.dim)
+    inits = {i.name: i for i in model.graph.initializer}
+    for node in model.graph.node:
+        if node.op_type != "PRelu" or len(node.input) < 2 or node.input[1] not in inits:
+            continue
+        slope = numpy_helper.to_array(inits[node.input[1]])
+        rank = ranks.get(node.input[0], 0)
+        if slope.ndim == 1 and slope.size > 1 and rank > 2:
+            shape = (slope.size,) + (1,) * (rank - 2)
+            inits[node.input[1]].CopyFrom(numpy_helper.from_array(slope.reshape(shape), node.input[1]))
+            for vi in model.graph.input:  # IR 3 lists initializers as inputs too
+                if vi.name == node.input[1]:
+                    vi.type.tensor_type.shape.CopyFrom(helper.make_tensor_type_proto(1, shape).tensor_type.shape)
 
 
 def _default_opset(model: onnx.ModelProto) -> int:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Callable
 
 from rvpack.sdk.ir.graph import Graph
-from rvpack.sdk.ir.verify import verify
 from rvpack.sdk.passes.cleanup import eliminate_dead_code, remove_pass_through
 from rvpack.sdk.passes.fold_constants import fold_constants
 from rvpack.sdk.passes.fuse import fold_batchnorm_into_conv, fuse_activations
@@ -25,5 +24,4 @@ DEFAULT_PIPELINE: list[Pass] = [
 def optimize(graph: Graph, pipeline: list[Pass] | None = None) -> Graph:
     for p in pipeline or DEFAULT_PIPELINE:
         graph = p(graph)
-    verify(graph)
     return graph

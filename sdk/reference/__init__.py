@@ -79,13 +79,20 @@ class Comparison:
 
 def compare(names: list[str], outputs: list[np.ndarray], references: list[np.ndarray],
             rel_tolerance: float = REL_TOLERANCE) -> list[Comparison]:
+    """NaN in the reference must be NaN in the output (and is then equal)."""
     result = []
     for name, out, ref in zip(names, outputs, references):
-        ref = np.asarray(ref, dtype=np.float64)
-        shape_ok = out.size == ref.size
-        scale = float(np.max(np.abs(ref))) if ref.size else 0.0
-        err = float(np.max(np.abs(out.astype(np.float64).reshape(-1) - ref.reshape(-1)))) if shape_ok and ref.size else 0.0
-        if not np.isfinite(err):
-            err = float("inf")
+        ref = np.asarray(ref, dtype=np.float64).reshape(-1)
+        got = np.asarray(out, dtype=np.float64).reshape(-1)
+        shape_ok = got.size == ref.size
+        err, scale = 0.0, 0.0
+        if shape_ok and ref.size:
+            both_nan = np.isnan(ref) & np.isnan(got)
+            diff = np.abs(got - ref)[~both_nan]
+            err = float(np.max(diff)) if diff.size else 0.0
+            finite = ref[np.isfinite(ref)]
+            scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+            if not np.isfinite(err):
+                err = float("inf")
         result.append(Comparison(name, err, scale, max(rel_tolerance * scale, ABS_FLOOR), shape_ok))
     return result

