@@ -75,8 +75,8 @@ def build(
         ("layers", f"{sum(layer.executed for layer in m.layers)} run ({len(m.layers)} nodes)"),
         ("MACs", human_count(macs)),
         ("weights", human_bytes(m.weights_bytes)),
-        ("arena", f"{human_bytes(m.arena_bytes)} (lower bound {human_bytes(m.arena_lower_bound_bytes)}, "
-                  f"{m.arena_bytes / max(m.arena_lower_bound_bytes, 1):.3f}x)"),
+        ("arena", f"{human_bytes(m.arena_bytes)} (lower bound {human_bytes(m.arena_lower_bound_bytes)}"
+                  + (f", {m.arena_bytes / m.arena_lower_bound_bytes:.3f}x)" if m.arena_lower_bound_bytes else ")")),
         ("time", f"{time.monotonic() - t0:.1f} s (compile {result.seconds.get('compile', 0):.1f} s, "
                  f"build {result.seconds.get('build', 0):.1f} s)"),
     ]

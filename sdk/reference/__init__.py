@@ -12,7 +12,11 @@ from pathlib import Path
 import numpy as np
 
 from rvpack.sdk.bundle.manifest import TensorSpec
-from rvpack.sdk.errors import ToolMissingError
+from rvpack.sdk.errors import RvpackError, ToolMissingError
+
+
+class ReferenceUnavailableError(RvpackError):
+    """The reference runtime cannot run the model, so nothing can be checked."""
 
 # f32 outputs pass when max|out - ref| <= REL_TOLERANCE * max|ref| (or the
 # absolute floor, for outputs that are all near zero).
@@ -41,8 +45,12 @@ def _run_onnx(model_path: Path, names: list[str], inputs: list[np.ndarray]) -> l
     options.log_severity_level = 3
     # The reference must be the plain semantics of the graph, not ORT's fused rewrites.
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-    session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
-    return [np.asarray(o) for o in session.run(None, dict(zip(names, inputs)))]
+    try:
+        session = ort.InferenceSession(str(model_path), options, providers=["CPUExecutionProvider"])
+        return [np.asarray(o) for o in session.run(None, dict(zip(names, inputs)))]
+    except Exception as e:  # onnxruntime raises its own untyped errors
+        raise ReferenceUnavailableError(f"onnxruntime cannot run the reference for {model_path.name}: "
+                                        f"{str(e).strip().splitlines()[-1]}") from e
 
 
 def _run_tflite(model_path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
@@ -51,12 +59,15 @@ def _run_tflite(model_path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
     except ImportError as e:
         raise ToolMissingError("tflite-runtime is not installed", hint="pip install tflite-runtime") from e
     # TFLite's own builtin kernels, without the XNNPACK delegate: the plain reference.
-    interpreter = Interpreter(model_path=str(model_path), num_threads=1,
-                              experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
-    interpreter.allocate_tensors()
-    for detail, value in zip(interpreter.get_input_details(), inputs):
-        interpreter.set_tensor(detail["index"], value)
-    interpreter.invoke()
+    try:
+        interpreter = Interpreter(model_path=str(model_path), num_threads=1,
+                                  experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
+        interpreter.allocate_tensors()
+        for detail, value in zip(interpreter.get_input_details(), inputs):
+            interpreter.set_tensor(detail["index"], value)
+        interpreter.invoke()
+    except (RuntimeError, ValueError) as e:
+        raise ReferenceUnavailableError(f"tflite-runtime cannot run the reference for {model_path.name}: {e}") from e
     return [np.array(interpreter.get_tensor(d["index"])) for d in interpreter.get_output_details()]
 
 

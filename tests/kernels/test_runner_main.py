@@ -190,11 +190,12 @@ def test_model_failure_exits_3(runner, inputs):
     assert proc.stderr.strip() == "error: model run failed: invalid argument"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("qemu-riscv64-static") is None, reason="qemu-riscv64-static not installed")
 def test_riscv64_runner_under_qemu(tmp_path_factory, inputs):
     """The same runner, statically linked for riscv64-linux-musl, under user-mode QEMU.
-    (The first build on a machine compiles musl for riscv64 into zig's global cache:
-    about a minute once, then cached.)"""
+    Marked slow only because the first build on a machine compiles musl for riscv64
+    into zig's global cache (about a minute, once); after that it takes ~2 s."""
     exe = build_runner(tmp_path_factory.mktemp("runner_rv") / "fake_run",
                        ["-target", "riscv64-linux-musl", "-mcpu=baseline_rv64", "-static"])
     tmp, x, mask = inputs

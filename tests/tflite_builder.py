@@ -1,0 +1,131 @@
+"""Writes tiny TFLite flatbuffers with the schema's generated builders, for
+tests that need a model no package ships (quantized, or one op in isolation)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import flatbuffers
+import numpy as np
+import tflite
+
+_TYPES = {np.dtype(np.float32): tflite.TensorType.FLOAT32, np.dtype(np.int8): tflite.TensorType.INT8,
+          np.dtype(np.int32): tflite.TensorType.INT32, np.dtype(np.uint8): tflite.TensorType.UINT8}
+
+
+@dataclass
+class T:
+    name: str
+    dtype: np.dtype
+    shape: tuple[int, ...]
+    data: np.ndarray | None = None
+    scale: float | None = None  # quantization parameters, for int8 tensors
+    zero_point: int = 0
+
+
+@dataclass
+class Op:
+    code: int  # tflite.BuiltinOperator.*
+    inputs: list[int]
+    outputs: list[int]
+
+
+@dataclass
+class ModelSpec:
+    tensors: list[T]
+    ops: list[Op]
+    inputs: list[int]
+    outputs: list[int]
+    buffers: list[bytes] = field(default_factory=list)
+
+
+def _int_vector(b: flatbuffers.Builder, start, values: list[int]) -> int:
+    start(b, len(values))
+    for v in reversed(values):
+        b.PrependInt32(v)
+    return b.EndVector()
+
+
+def build(spec: ModelSpec) -> bytes:
+    b = flatbuffers.Builder(1024)
+    # Buffer 0 is the empty sentinel; constants get their own.
+    buffer_data = [b""] + [np.ascontiguousarray(t.data).tobytes() for t in spec.tensors if t.data is not None]
+    buffer_offsets = []
+    for raw in buffer_data:
+        data_vec = b.CreateByteVector(raw) if raw else None
+        tflite.BufferStart(b)
+        if data_vec is not None:
+            tflite.BufferAddData(b, data_vec)
+        buffer_offsets.append(tflite.BufferEnd(b))
+    tensors, next_buffer = [], 1
+    for t in spec.tensors:
+        name = b.CreateString(t.name)
+        shape = _int_vector(b, tflite.TensorStartShapeVector, list(t.shape))
+        quant = None
+        if t.scale is not None:
+            tflite.QuantizationParametersStartScaleVector(b, 1)
+            b.PrependFloat32(t.scale)
+            scale = b.EndVector()
+            tflite.QuantizationParametersStartZeroPointVector(b, 1)
+            b.PrependInt64(t.zero_point)
+            zp = b.EndVector()
+            tflite.QuantizationParametersStart(b)
+            tflite.QuantizationParametersAddScale(b, scale)
+            tflite.QuantizationParametersAddZeroPoint(b, zp)
+            quant = tflite.QuantizationParametersEnd(b)
+        tflite.TensorStart(b)
+        tflite.TensorAddShape(b, shape)
+        tflite.TensorAddType(b, _TYPES[np.dtype(t.dtype)])
+        tflite.TensorAddName(b, name)
+        if t.data is not None:
+            tflite.TensorAddBuffer(b, next_buffer)
+            next_buffer += 1
+        else:
+            tflite.TensorAddBuffer(b, 0)
+        if quant is not None:
+            tflite.TensorAddQuantization(b, quant)
+        tensors.append(tflite.TensorEnd(b))
+    codes = sorted({op.code for op in spec.ops})
+    code_offsets = []
+    for code in codes:
+        tflite.OperatorCodeStart(b)
+        tflite.OperatorCodeAddBuiltinCode(b, code)
+        tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, 127))
+        tflite.OperatorCodeAddVersion(b, 1)
+        code_offsets.append(tflite.OperatorCodeEnd(b))
+    ops = []
+    for op in spec.ops:
+        ins = _int_vector(b, tflite.OperatorStartInputsVector, op.inputs)
+        outs = _int_vector(b, tflite.OperatorStartOutputsVector, op.outputs)
+        tflite.OperatorStart(b)
+        tflite.OperatorAddOpcodeIndex(b, codes.index(op.code))
+        tflite.OperatorAddInputs(b, ins)
+        tflite.OperatorAddOutputs(b, outs)
+        ops.append(tflite.OperatorEnd(b))
+
+    def vector(start, offsets):
+        start(b, len(offsets))
+        for o in reversed(offsets):
+            b.PrependUOffsetTRelative(o)
+        return b.EndVector()
+
+    tensor_vec = vector(tflite.SubGraphStartTensorsVector, tensors)
+    op_vec = vector(tflite.SubGraphStartOperatorsVector, ops)
+    in_vec = _int_vector(b, tflite.SubGraphStartInputsVector, spec.inputs)
+    out_vec = _int_vector(b, tflite.SubGraphStartOutputsVector, spec.outputs)
+    tflite.SubGraphStart(b)
+    tflite.SubGraphAddTensors(b, tensor_vec)
+    tflite.SubGraphAddOperators(b, op_vec)
+    tflite.SubGraphAddInputs(b, in_vec)
+    tflite.SubGraphAddOutputs(b, out_vec)
+    subgraph = tflite.SubGraphEnd(b)
+    subgraphs = vector(tflite.ModelStartSubgraphsVector, [subgraph])
+    code_vec = vector(tflite.ModelStartOperatorCodesVector, code_offsets)
+    buf_vec = vector(tflite.ModelStartBuffersVector, buffer_offsets)
+    tflite.ModelStart(b)
+    tflite.ModelAddVersion(b, 3)
+    tflite.ModelAddOperatorCodes(b, code_vec)
+    tflite.ModelAddSubgraphs(b, subgraphs)
+    tflite.ModelAddBuffers(b, buf_vec)
+    b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
+    return bytes(b.Output())
