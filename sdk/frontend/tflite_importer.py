@@ -148,7 +148,7 @@ class _Importer:
         return unique
 
     def const(self, base: str, value: np.ndarray) -> str:
-        value = np.ascontiguousarray(value)
+        value = np.asarray(value, order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
         return self.add_tensor(base, value.dtype, tuple(value.shape), value)
 
     def value(self, index: int) -> _Value:

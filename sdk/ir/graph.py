@@ -126,6 +126,6 @@ class Graph:
 
     def add_constant(self, base: str, value: np.ndarray) -> str:
         name = self.unique_name(base)
-        value = np.ascontiguousarray(value)
+        value = np.asarray(value, order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
         self.tensors[name] = Tensor(name, value.dtype, tuple(value.shape), value)
         return name

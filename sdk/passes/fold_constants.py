@@ -31,7 +31,7 @@ def fold_constants(graph: Graph) -> Graph:
             continue
         for name, value in zip(node.outputs, values):
             if name:
-                value = np.ascontiguousarray(value)
+                value = np.asarray(value, order="C")  # (ascontiguousarray would make 0-d arrays 1-d)
                 g.tensors[name] = Tensor(name, value.dtype, tuple(value.shape), value)
     g.nodes = kept
     return g

@@ -50,7 +50,7 @@ def _load_one(spec: TensorSpec, path: Path) -> np.ndarray:
             if value.dtype != np.dtype(spec.dtype) and list(value.shape) == list(spec.shape):
                 hint = f"convert it, e.g. np.save(path, x.astype(np.{spec.dtype}))"
             raise InputError(f"input '{spec.name}' expects {want}, got {got} in {path}", hint=hint)
-        return np.ascontiguousarray(value)
+        return np.asarray(value, order="C")
     raw = path.read_bytes()
     expected = int(np.prod(spec.shape)) * np.dtype(spec.dtype).itemsize
     if len(raw) != expected:
