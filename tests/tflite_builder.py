@@ -4,6 +4,7 @@ tests that need a model no package ships (quantized, or one op in isolation)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import flatbuffers
 import numpy as np
@@ -28,6 +29,8 @@ class Op:
     code: int  # tflite.BuiltinOperator.*
     inputs: list[int]
     outputs: list[int]
+    # (tflite.BuiltinOptions.* type, function building the options table in a builder)
+    options: tuple[int, Callable[[flatbuffers.Builder], int]] | None = None
 
 
 @dataclass
@@ -97,10 +100,14 @@ def build(spec: ModelSpec) -> bytes:
     for op in spec.ops:
         ins = _int_vector(b, tflite.OperatorStartInputsVector, op.inputs)
         outs = _int_vector(b, tflite.OperatorStartOutputsVector, op.outputs)
+        options = op.options[1](b) if op.options else None
         tflite.OperatorStart(b)
         tflite.OperatorAddOpcodeIndex(b, codes.index(op.code))
         tflite.OperatorAddInputs(b, ins)
         tflite.OperatorAddOutputs(b, outs)
+        if op.options:
+            tflite.OperatorAddBuiltinOptionsType(b, op.options[0])
+            tflite.OperatorAddBuiltinOptions(b, options)
         ops.append(tflite.OperatorEnd(b))
 
     def vector(start, offsets):
@@ -129,3 +136,15 @@ def build(spec: ModelSpec) -> bytes:
     tflite.ModelAddBuffers(b, buf_vec)
     b.Finish(tflite.ModelEnd(b), file_identifier=b"TFL3")
     return bytes(b.Output())
+
+
+def options(kind: str, **fields) -> tuple[int, Callable[[flatbuffers.Builder], int]]:
+    """Options table `kind` (e.g. "Conv2DOptions") with fields given by the
+    schema's adder names without prefix: options("Conv2DOptions", Padding=0, StrideW=2)."""
+    def make(b: flatbuffers.Builder) -> int:
+        getattr(tflite, kind + "Start")(b)
+        for name, value in fields.items():
+            getattr(tflite, f"{kind}Add{name}")(b, value)
+        return getattr(tflite, kind + "End")(b)
+
+    return getattr(tflite.BuiltinOptions, kind), make
