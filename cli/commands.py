@@ -189,7 +189,7 @@ def inspect(
 
     from rvpack.sdk import zoo
     from rvpack.sdk.bundle import Bundle
-    from rvpack.sdk.compiler import compile_to_sources
+    from rvpack.sdk.compiler import compile_to_sources, layer_records
     from rvpack.sdk.targets import get_target
 
     p = Path(path)
@@ -204,12 +204,7 @@ def inspect(
         with tempfile.TemporaryDirectory() as tmp:
             graph, gen = compile_to_sources(model_path, get_target(target), Path(tmp),
                                             input_shapes=parse_input_shapes(input_shape) or zoo_shapes)
-        executed = {layer.node_name for layer in gen.executed}
-        layers = [{"name": layer.node_name, "op": layer.op,
-                   "kernel": layer.kernel if layer.node_name in executed else "view", "macs": layer.macs,
-                   "params": layer.params, "executed": layer.node_name in executed,
-                   "output_shape": list(graph.tensors[next(n for n in graph.nodes if n.name == layer.node_name).outputs[0]].shape or [])}
-                  for layer in gen.layers]
+        layers = [vars(record) for record in layer_records(gen)]
         summary = {"name": gen.name, "target": target, "arena_bytes": gen.plan.peak_bytes,
                    "arena_lower_bound_bytes": gen.plan.lower_bound_bytes, "weights_bytes": gen.weights_bytes,
                    "inputs": [{"name": t.name, "dtype": str(t.dtype), "shape": list(t.shape)} for t in gen.inputs],
@@ -218,12 +213,12 @@ def inspect(
         console.print_json(json.dumps({**summary, "layers": layers}))
         return
     table = Table(title=f"{summary['name']} ({summary['target']})", title_justify="left")
-    for col in ("#", "layer", "op", "output", "MACs", "params", "kernel"):
+    for col in ("#", "layer", "op", "output", "MACs", "params", "kernel", "output memory"):
         table.add_column(col, justify="right" if col in ("#", "MACs", "params") else "left")
     for i, layer in enumerate(layers):
         table.add_row(str(i), layer["name"], layer["op"], "x".join(map(str, layer["output_shape"])),
                       human_count(layer["macs"]) if layer["macs"] else "", human_count(layer["params"]) if layer["params"] else "",
-                      layer["kernel"])
+                      layer["kernel"].removeprefix("rvpack_"), layer["storage"])
     console.print(table)
     peak, bound = summary["arena_bytes"], summary["arena_lower_bound_bytes"]
     rows = [(f"input {t['name']}", f"{t['dtype']} {t['shape']}") for t in summary["inputs"]]

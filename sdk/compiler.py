@@ -111,18 +111,20 @@ def _layout(graph: Graph, shape: tuple[int, ...]) -> str:
     return "NHWC" if graph.info.format == "tflite" else "NCHW"
 
 
+def layer_records(gen: GeneratedModel) -> list[LayerRecord]:
+    """What manifest.json and `rvpack inspect` say about each layer."""
+    executed = {layer.node_name for layer in gen.executed}
+    records = []
+    for layer in gen.layers:
+        shape, storage = gen.layer_outputs[layer.node_name]
+        ran = layer.node_name in executed
+        records.append(LayerRecord(layer.node_name, layer.op, layer.kernel if ran else "view", layer.macs, layer.params,
+                                   shape, ran, storage))
+    return records
+
+
 def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict[str, str],
               input_shapes: dict[str, tuple[int, ...]] | None, command: str) -> Manifest:
-    executed = {layer.node_name for layer in gen.executed}
-    nodes = {n.name: n for n in graph.nodes}
-
-    def out_shape(node_name: str) -> list[int]:
-        node = nodes.get(node_name)
-        if node is None or not node.outputs:
-            return []
-        t = graph.tensors.get(node.outputs[0])
-        return list(t.shape or []) if t else []
-
     return Manifest(
         name=gen.name,
         rvpack_version=RVPACK_VERSION,
@@ -138,8 +140,6 @@ def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict
         arena_bytes=gen.plan.peak_bytes,
         arena_lower_bound_bytes=gen.plan.lower_bound_bytes,
         weights_bytes=gen.weights_bytes,
-        layers=[LayerRecord(layer.node_name, layer.op, layer.kernel if layer.node_name in executed else "view",
-                            layer.macs, layer.params, out_shape(layer.node_name), layer.node_name in executed)
-                for layer in gen.layers],
+        layers=layer_records(gen),
         build={"input_shapes": {k: list(v) for k, v in (input_shapes or {}).items()}, "command": command},
     )

@@ -35,6 +35,7 @@ class LayerRecord:
     params: int
     output_shape: list[int]
     executed: bool  # False for views (Reshape, Flatten, ...) that cost nothing
+    storage: str = ""  # where the output lives: "arena[start:end]", "output k" or "view of '<tensor>'"
 
 
 @dataclass

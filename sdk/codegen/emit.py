@@ -45,6 +45,8 @@ class GeneratedModel:
     weights_bytes: int
     inputs: list[IOTensor]
     outputs: list[IOTensor]
+    # node name -> (output shape, where the output lives: "arena[a:b]", "output k", "view of ...")
+    layer_outputs: dict[str, tuple[list[int], str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
 
@@ -62,7 +64,8 @@ def generate(graph: Graph, out_dir: Path, name: str, header_lines: list[str]) ->
                         graph.tensors[n].shape or ()) for n, f in zip(graph.outputs, out_fields)]
     weight_offsets, weights_bytes = _write_weights(graph, executed, out_dir / "weights.bin")
     resolver = _Resolver(graph, alias, plan, weight_offsets)
-    model = GeneratedModel(name, layers, executed, plan, weights_bytes, inputs, outputs)
+    model = GeneratedModel(name, layers, executed, plan, weights_bytes, inputs, outputs,
+                           _layer_outputs(graph, layers, alias, resolver))
     (out_dir / "model.c").write_text(_model_c(model, graph, resolver, header_lines))
     (out_dir / f"{name}.h").write_text(_header(model, header_lines))
     (out_dir / "weights.S").write_text(_weights_asm(name, header_lines, weights_bytes))
@@ -149,6 +152,24 @@ def _write_weights(graph: Graph, executed: list[LoweredLayer], path: Path) -> tu
                     f.write(b"\0" * padding)
                     offset += len(raw) + padding
     return offsets, offset
+
+
+def _layer_outputs(graph: Graph, layers: list[LoweredLayer], alias: dict[str, str],
+                   resolver: "_Resolver") -> dict[str, tuple[list[int], str]]:
+    nodes = {n.name: n for n in graph.nodes}
+    info = {}
+    for layer in layers:
+        out = nodes[layer.node_name].outputs[0]
+        t = graph.tensors[out]
+        if layer.node_name in alias:
+            where = f"view of '{alias[layer.node_name]}'"
+        elif out in resolver.outputs:
+            where = f"output {resolver.outputs[out]}"
+        else:
+            offset = resolver.plan.offsets[out]
+            where = f"arena[{offset}:{offset + t.nbytes}]"
+        info[layer.node_name] = (list(t.shape or []), where)
+    return info
 
 
 # ---- C emission -------------------------------------------------------------

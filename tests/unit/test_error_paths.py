@@ -224,3 +224,26 @@ def test_debug_shows_the_traceback(tmp_path):
 
 def test_unknown_target_lists_the_available_ones(tiny_onnx):
     assert_clean_error(rvpack("build", str(tiny_onnx), "--target", "rv32"), "unknown target 'rv32'", "rv64gc")
+
+
+def test_inspect_reports_layers_macs_and_arena_plan(tiny_onnx, tiny_bundle):
+    import json
+
+    model = json.loads(rvpack("inspect", str(tiny_onnx), "--json").stdout)
+    bundle = json.loads(rvpack("inspect", str(tiny_bundle), "--json").stdout)
+    for report in (model, bundle):
+        gemm = next(layer for layer in report["layers"] if layer["op"] == "Gemm")
+        assert gemm["macs"] == 2 * 3 * 4 and gemm["params"] == 12
+        assert gemm["output_shape"] == [2, 3] and gemm["kernel"] == "rvpack_f32_matmul__scalar"
+        assert gemm["storage"] == "output 0"  # the ReLU was fused into the Gemm
+        assert report["arena_bytes"] >= report["arena_lower_bound_bytes"]
+    table = rvpack("inspect", str(tiny_onnx))
+    assert table.returncode == 0 and "arena lower bound" in table.stdout
+
+
+def test_targets_lists_targets_operators_and_models():
+    proc = rvpack("targets")
+    assert proc.returncode == 0
+    assert "rv64gc" in proc.stdout and "Conv" in proc.stdout and "Resize" in proc.stdout
+    models = rvpack("targets", "--models")
+    assert "blazeface" in models.stdout and "light-squeezenet" in models.stdout
