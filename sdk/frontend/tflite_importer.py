@@ -202,7 +202,7 @@ class _Importer:
     # ---- nodes -------------------------------------------------------------
     def emit(self, op: str, inputs: list[str], out_base: str, attrs: dict | None = None,
              expect: tuple[int, ...] | None = None, num_outputs: int = 1) -> str:
-        outputs = [self.add_tensor(out_base if k == 0 else f"{out_base}_{k}", np.float32, None)
+        outputs = [self.add_tensor(out_base if k == 0 else f"{out_base}_{k}", np.dtype(np.float32), None)
                    for k in range(num_outputs)]
         name = out_base
         existing = {n.name for n in self.nodes}
@@ -306,8 +306,7 @@ class _Importer:
             handler(op, ins, outs)
         elif opname in _UNARY:
             v = self.value(ins[0])
-            attrs = {}
-            self.emit_output(_UNARY[opname], [v.name], outs[0], v.layout, attrs)
+            self.emit_output(_UNARY[opname], [v.name], outs[0], v.layout)
         elif opname in _BINARY:
             self.binary(_BINARY[opname], op, ins, outs)
         else:
