@@ -31,6 +31,9 @@ from rvpack.sdk.targets import Target
 from rvpack.sdk.version import RVPACK_VERSION
 
 
+RUNTIME_HEADER = Path(__file__).resolve().parents[1] / "runtime" / "include" / "rvpack" / "rvpack.h"
+
+
 @dataclass
 class BuildResult:
     bundle: Bundle
@@ -91,6 +94,9 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         for sub in ("include", "lib", "bin"):
             (staging / sub).mkdir()
         shutil.copy2(src / f"{generated.name}.h", staging / "include" / f"{generated.name}.h")
+        # The one runtime header the bundle's header includes: a bundle compiles on its own.
+        (staging / "include" / "rvpack").mkdir()
+        shutil.copy2(RUNTIME_HEADER, staging / "include" / "rvpack" / "rvpack.h")
         shutil.copy2(artifacts.library, staging / "lib" / f"lib{generated.name}.a")
         shutil.copy2(artifacts.runner, staging / "bin" / f"{generated.name}_run")
         manifest = _manifest(graph, generated, target, artifacts.toolchain, input_shapes, command)
