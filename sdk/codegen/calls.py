@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Union
-
-import numpy as np
+from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -29,9 +27,6 @@ class Literal:
     code: str
 
 
-Arg = Union[TensorArg, ConstArray, Literal, "Params"]
-
-
 @dataclass
 class Params:
     """A `static const` params struct passed by pointer. Values are ints,
@@ -44,7 +39,7 @@ class Params:
 @dataclass
 class KernelCall:
     function: str
-    args: list[Any]
+    args: list[Any]  # TensorArg | ConstArray | Literal | Params, in the C argument order
 
 
 @dataclass
@@ -56,9 +51,3 @@ class LoweredLayer:
     macs: int = 0
     params: int = 0  # number of weight elements
     alias_of: str | None = None  # set for pure views: output shares the input's memory
-    note: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
-
-
-def as_tuple(values: Any) -> tuple:
-    return tuple(np.asarray(values).reshape(-1).tolist())

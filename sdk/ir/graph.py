@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -87,9 +87,6 @@ class Graph:
         t = self.tensors.get(name)
         return None if t is None else t.data
 
-    def producers(self) -> dict[str, Node]:
-        return {out: n for n in self.nodes for out in n.outputs if out}
-
     def consumers(self) -> dict[str, list[Node]]:
         result: dict[str, list[Node]] = {}
         for n in self.nodes:
@@ -97,9 +94,6 @@ class Graph:
                 if name:
                     result.setdefault(name, []).append(n)
         return result
-
-    def runtime_nodes(self) -> Iterator[Node]:
-        return iter(self.nodes)
 
     def copy(self) -> "Graph":
         """A copy whose node and tensor records can be changed independently
