@@ -1,0 +1,192 @@
+"""RVV 1.0 f32 GEMM microkernels (third_party/xnnpack_rvv) against the scalar reference.
+
+One C test program (f32_gemm_test.c) is built once per session with zig cc for
+rv64gcv and runs every kernel listed in src/f32-gemm/f32-gemm.inc under QEMU at
+VLEN 128, 256 and 512: small-integer data bit-exact, float data within a
+tolerance. Also: the numpy packing (tools/pack.py) equals the C packing bit for
+bit, and the generated files, the registry, the header and BUILD.bazel agree.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+XNN = REPO / "third_party" / "xnnpack_rvv"
+TEST_SOURCE = Path(__file__).with_name("f32_gemm_test.c")
+QEMU = "qemu-riscv64-static"
+VLENS = (128, 256, 512)
+
+sys.path.insert(0, str(XNN / "tools"))
+import generate  # noqa: E402
+import pack  # noqa: E402
+
+SUMMARY_RE = re.compile(r"^(exact|float): (\d+) passed, (\d+) failed$")
+VARIANT_RE = re.compile(r"^variant (\w+) mr (\d+) lmul (\d+) nr (\d+) cases (\d+) failed (\d+)$")
+
+
+def qemu_cmd(vlen: int) -> list[str]:
+    return [QEMU, "-cpu", f"rv64,v=true,vext_spec=v1.0,elen=64,vlen={vlen}"]
+
+
+def library_sources() -> list[Path]:
+    """What BUILD.bazel's f32_gemm library compiles, besides the headers."""
+    return (sorted((XNN / "src" / "f32-gemm" / "gen").glob("*.c"))
+            + [XNN / "src" / "f32-gemm" / "f32-gemm-minmax-reference-scalar.c"]
+            + sorted((XNN / "src" / "x32-packw").glob("*.c")))
+
+
+@pytest.fixture(scope="session")
+def gemm_test(tmp_path_factory) -> Path:
+    if shutil.which(QEMU) is None:
+        pytest.skip(f"{QEMU} is not installed")
+    pytest.importorskip("ziglang")
+    exe = tmp_path_factory.mktemp("xnnpack_rvv") / "f32_gemm_test"
+    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
+           "-O2", "-g0", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DRVPACK_RVV_DEBUG",
+           f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", "-o", str(exe),
+           *map(str, library_sources()), str(TEST_SOURCE), "-lm"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return exe
+
+
+def run_mode(exe: Path, vlen: int, mode: str) -> None:
+    proc = subprocess.run([*qemu_cmd(vlen), str(exe), mode], capture_output=True, text=True, timeout=300)
+    lines = proc.stdout.splitlines()
+    assert lines and lines[0] == f"vlenb {vlen // 8}", proc.stdout[:2000] + proc.stderr
+    summary = SUMMARY_RE.match(lines[-1])
+    assert summary is not None, proc.stdout[-4000:] + proc.stderr
+    failures = "\n".join(line for line in lines if line.startswith("FAIL") or line.startswith("("))
+    assert summary[1] == mode and int(summary[3]) == 0 and proc.returncode == 0, failures + "\n" + lines[-1]
+    # Every kernel of the registry ran, with NR = LMUL * VLEN / 32.
+    ran = {m[1]: (int(m[2]), int(m[3]), int(m[4]), int(m[5]))
+           for m in map(VARIANT_RE.match, lines) if m is not None}
+    expected = {uk.name: (uk.mr, uk.lmul, uk.lmul * vlen // 32) for uk in generate.read_gemm_registry()}
+    assert {name: v[:3] for name, v in ran.items()} == expected
+    assert all(v[3] > 0 for v in ran.values())
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_f32_gemm_exact(gemm_test, vlen):
+    """Small-integer data: m = 1..MR, n = 1..NR+1 and 2NR+3, k around the
+    unroll, three clamps, dense and padded strides; bit-exact, no stray writes."""
+    run_mode(gemm_test, vlen, "exact")
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_f32_gemm_float(gemm_test, vlen):
+    """Uniform [-1, 1) data, k up to 131, against a double-precision loop."""
+    run_mode(gemm_test, vlen, "float")
+
+
+def special_values(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
+    """Random float32 with -0.0, infinities and NaNs with payloads sprinkled in."""
+    x = rng.standard_normal(shape).astype(np.float32)
+    bits = x.view(np.uint32).reshape(-1)
+    specials = np.array([0x80000000, 0x7F800000, 0xFF800000, 0x7FC12345, 0x7F800001, 0xFFBFFFFF], dtype=np.uint32)
+    idx = rng.choice(bits.size, size=min(bits.size, len(specials)), replace=False)
+    bits[idx] = specials[: len(idx)]
+    return x
+
+
+@pytest.mark.parametrize("layout", ["goi", "gio"])
+@pytest.mark.parametrize("n,k,nr,with_bias", [
+    (1, 1, 4, True), (5, 3, 4, True), (8, 2, 8, False), (13, 17, 16, True), (130, 9, 64, False), (3, 5, 128, True),
+])
+def test_numpy_packing_equals_c_packing(gemm_test, tmp_path, layout, n, k, nr, with_bias):
+    rng = np.random.default_rng(n * 1000 + k * 10 + nr)
+    w = special_values(rng, (n, k) if layout == "goi" else (k, n))
+    bias = special_values(rng, (n,)) if with_bias else None
+    w.tofile(tmp_path / "w.bin")
+    if bias is not None:
+        bias.tofile(tmp_path / "b.bin")
+    out = tmp_path / "packed.bin"
+    proc = subprocess.run([*qemu_cmd(128), str(gemm_test), "packw", layout, str(n), str(k), str(nr),
+                           str(tmp_path / "w.bin"), str(tmp_path / "b.bin") if with_bias else "-", str(out)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    packer = pack.pack_gemm_goi if layout == "goi" else pack.pack_gemm_gio
+    packed = packer(w, bias, nr)
+    assert packed.dtype == np.float32 and packed.nbytes == pack.packed_size(n, k, nr)
+    assert out.read_bytes() == packed.tobytes()
+
+
+def test_numpy_packing_layout():
+    """The documented layout, spelled out for one small case (n=3, k=2, nr=2)."""
+    w = np.array([[1, 2], [3, 4], [5, 6]], dtype=np.float32)  # [n][k]
+    packed = pack.pack_gemm_goi(w, np.array([10, 20, 30], dtype=np.float32), 2)
+    assert packed.tolist() == [10, 20, 1, 3, 2, 4, 30, 0, 5, 0, 6, 0]
+    assert pack.pack_gemm_gio(w.T, None, 2).tolist() == [0, 0, 1, 3, 2, 4, 0, 0, 5, 0, 6, 0]
+
+
+def test_generated_files_are_up_to_date():
+    proc = subprocess.run([sys.executable, str(XNN / "tools" / "generate.py"), "--check"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_generator_is_deterministic():
+    assert generate.expected_outputs() == generate.expected_outputs()
+
+
+def test_registry_matches_gen_files_header_and_build():
+    ukernels = generate.read_gemm_registry()
+    gen = XNN / "src" / "f32-gemm" / "gen"
+    assert {uk.gen_file for uk in ukernels} == {p.name for p in gen.glob("*.c")}
+    for uk in ukernels:
+        text = (gen / uk.gen_file).read_text()
+        assert text.startswith("// Auto-generated file. Do not edit!\n")
+        assert "Template: third_party/xnnpack_rvv/src/f32-gemm/MRxNRv-rvv.c.in" in text
+        assert "Generator: python third_party/xnnpack_rvv/tools/generate.py" in text
+        assert f"void {uk.name}(" in text
+    header = (XNN / "include" / "rvpack_rvv" / "gemm.h").read_text()
+    declared = re.findall(r"^RVPACK_DECLARE_F32_GEMM_MINMAX_UKERNEL_FUNCTION\((\w+)\)$", header, re.M)
+    assert declared == [uk.name for uk in ukernels]
+    # BUILD.bazel globs gen/ (so it always matches the registry) and names
+    # the other sources this test compiles.
+    build = (XNN / "BUILD.bazel").read_text()
+    assert '"src/f32-gemm/gen/*.c"' in build
+    for src in library_sources():
+        if src.parent.name != "gen":
+            assert f'"{src.relative_to(XNN).as_posix()}"' in build or f'"{src.parent.relative_to(XNN).as_posix()}/*.c"' in build
+
+
+def test_registry_errors_are_reported(tmp_path):
+    bad = tmp_path / "f32-gemm.inc"
+    bad.write_text("RVPACK_UKERNEL(8, 4, rvpack_f32_gemm_minmax_ukernel_8x4v__rvv)\n")
+    with pytest.raises(generate.GenerateError, match="need 36 vector registers"):
+        generate.read_gemm_registry(bad)
+    bad.write_text("RVPACK_UKERNEL(4, 2, rvpack_f32_gemm_minmax_ukernel_4x1v__rvv)\n")
+    with pytest.raises(generate.GenerateError, match="the name must be rvpack_f32_gemm_minmax_ukernel_4x2v__rvv"):
+        generate.read_gemm_registry(bad)
+    bad.write_text("RVPACK_UKERNEL(4, 3, rvpack_f32_gemm_minmax_ukernel_4x3v__rvv)\n")
+    with pytest.raises(generate.GenerateError, match="LMUL 3"):
+        generate.read_gemm_registry(bad)
+
+
+def test_kernels_do_not_spill_vector_registers(tmp_path):
+    """The MR/LMUL choices are meant to keep every accumulator in a register:
+    no vector register may be spilled to the stack (vs<n>r.v / vl<n>re)."""
+    pytest.importorskip("ziglang")
+    gen = sorted((XNN / "src" / "f32-gemm" / "gen").glob("*.c"))
+    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v", "-O2",
+           "-g0", "-std=c11", "-Wno-unused-command-line-argument", f"-I{XNN / 'include'}", "-S"]
+    spills = {}
+    for src in gen:
+        asm = tmp_path / (src.stem + ".s")
+        proc = subprocess.run([*cmd, str(src), "-o", str(asm)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        text = asm.read_text()
+        assert "vfmacc.vf" in text
+        found = re.findall(r"^\s*(vs[1248]r\.v|vl[1248]re\d+\.v)\b.*$", text, re.M)
+        if found:
+            spills[src.name] = found
+    assert not spills
