@@ -14,13 +14,8 @@ from rich.table import Table
 
 from rvpack.cli.options import BundleArgument, InputOption, InputShapeOption, VlenOption, parse_input_shapes
 from rvpack.cli.render import console, err_console, human_bytes, human_count, key_value_table, progress_reporter
-from rvpack.sdk.errors import RvpackError, RunError
-
-EXIT_CHECK_FAILED = 3
-
-
-class CheckFailed(RvpackError):
-    exit_code = EXIT_CHECK_FAILED
+from rvpack.cli.report import print_check, print_layer_times, reference_outputs
+from rvpack.sdk.errors import RunError
 
 
 def register(app: typer.Typer) -> None:
@@ -29,6 +24,9 @@ def register(app: typer.Typer) -> None:
     app.command("inspect")(inspect)
     app.command("targets")(targets)
     app.command("doctor")(doctor)
+    from rvpack.cli.deploy_cmd import deploy
+
+    app.command("deploy")(deploy)
 
 
 def _command_line() -> str:
@@ -109,8 +107,10 @@ def run(
     from rvpack.sdk.runners.inputs import load_inputs
     from rvpack.sdk.runners.local import run_local
 
-    if runner != "qemu":
-        raise RunError(f"--runner {runner} is not available yet", hint="use --runner qemu")
+    if runner == "spike":
+        raise RunError("--runner spike: use `rvpack bench`", hint="`rvpack run` supports --runner qemu or docker")
+    if runner not in ("qemu", "docker"):
+        raise RunError(f"unknown runner '{runner}'", hint="use --runner qemu or --runner docker")
     b = Bundle.open(bundle)
     m = b.manifest
     inputs = load_inputs(m.inputs, input) if input else reference.make_inputs(m.inputs, seed)
@@ -119,57 +119,26 @@ def run(
             on_progress_event = on_progress
             from rvpack.sdk.progress import ProgressEvent
             on_progress_event(ProgressEvent("run", f"{b.name} on {m.target['name']} ({runner})"))
-        result = run_local(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout)
+        if runner == "docker":
+            from rvpack.sdk.runners.docker_runner import run_docker
+
+            result = run_docker(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout, on_progress=on_progress)
+        else:
+            result = run_local(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout)
         if on_progress:
             on_progress(ProgressEvent("run", f"{result.wall_seconds:.1f} s", done=True))
-        refs = None
-        if check:
-            model_path = model or Path(m.model["path"])
-            if not model_path.exists():
-                raise RunError(f"--check needs the model file; {model_path} does not exist",
-                               hint="pass it with --model PATH")
-            if on_progress:
-                on_progress(ProgressEvent("reference", f"{m.model['format']} reference"))
-            refs = reference.run_reference(model_path, m.model["format"], [s.name for s in m.inputs], inputs)
-            if on_progress:
-                on_progress(ProgressEvent("reference", "done", done=True))
+        refs = reference_outputs(m, model, inputs, on_progress) if check else None
     if save:
         import numpy as np
 
         save.mkdir(parents=True, exist_ok=True)
         for k, out in enumerate(result.outputs):
             np.save(save / f"output_{k}.npy", out)
-    _print_layer_times(result, show_all=layers)
+    print_layer_times(result, show_all=layers)
     label = "emulated time (QEMU user mode)" if result.emulated else "native time"
     console.print(f"{label}: {result.total_us / 1000:.2f} ms per inference; wall {result.wall_seconds:.2f} s")
     if refs is not None:
-        comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs)
-        table = Table(title=f"Check against {'tflite-runtime' if m.model['format'] == 'tflite' else 'onnxruntime'}",
-                      title_justify="left")
-        for col in ("output", "shape", "max |error|", "max |ref|", "relative", "tolerance", "result"):
-            table.add_column(col)
-        for c, spec in zip(comparisons, m.outputs):
-            table.add_row(c.name, "x".join(map(str, spec.shape)), f"{c.max_abs_error:.3g}", f"{c.max_abs_reference:.3g}",
-                          f"{c.relative_error:.2e}", f"{c.tolerance:.2g}", "[green]pass[/]" if c.ok else "[red]FAIL[/]")
-        console.print(table)
-        failed = [c.name for c in comparisons if not c.ok]
-        if failed:
-            raise CheckFailed(f"{len(failed)} output(s) differ from the reference beyond tolerance: {', '.join(failed)}")
-        console.print(f"[green]check passed[/]: {len(comparisons)} output(s) within "
-                      f"{reference.REL_TOLERANCE:g} x max|ref| of the reference")
-
-
-def _print_layer_times(result, show_all: bool) -> None:
-    if not result.layers:
-        return
-    rows = result.layers if show_all else sorted(result.layers, key=lambda t: -t.microseconds)[:10]
-    table = Table(title="Per-layer time" + ("" if show_all else " (10 slowest; --layers for all)"), title_justify="left")
-    for col in ("#", "layer", "op", "ms", "share"):
-        table.add_column(col, justify="right" if col in ("#", "ms", "share") else "left")
-    total = sum(t.microseconds for t in result.layers) or 1.0
-    for t in rows:
-        table.add_row(str(t.index), t.name, t.op, f"{t.microseconds / 1000:.3f}", f"{100 * t.microseconds / total:.1f}%")
-    console.print(table)
+        print_check(m, result.outputs, refs)
 
 
 # ---- inspect ----------------------------------------------------------------
