@@ -236,10 +236,13 @@ def doctor() -> None:
     for col in ("", "tool", "found", "needed for", "how to install"):
         table.add_column(col)
     for c in checks:
-        table.add_row("[green]ok[/]" if c.ok else "[red]missing[/]", c.name, c.detail, c.needed_for,
-                      "" if c.ok else c.install)
+        status = "[green]ok[/]" if c.ok else ("[red]missing[/]" if c.required else "[yellow]missing (optional)[/]")
+        table.add_row(status, c.name, c.detail, c.needed_for, "" if c.ok else c.install)
     console.print(table)
-    missing = [c for c in checks if not c.ok]
+    optional = [c for c in checks if not c.ok and not c.required]
+    if optional:
+        err_console.print("[yellow]optional, missing[/]: " + "; ".join(f"{c.name}: {c.install}" for c in optional))
+    missing = [c for c in checks if not c.ok and c.required]
     if missing:
         err_console.print(f"[red]{len(missing)} missing[/]: " + "; ".join(f"{c.name}: {c.install}" for c in missing))
         raise typer.Exit(1)

