@@ -19,14 +19,16 @@ from rvpack.sdk.errors import RunError
 
 
 def register(app: typer.Typer) -> None:
+    from rvpack.cli.bench_cmd import bench
+    from rvpack.cli.deploy_cmd import deploy
+
     app.command("build")(build)
     app.command("run")(run)
     app.command("inspect")(inspect)
+    app.command("bench")(bench)
+    app.command("deploy")(deploy)
     app.command("targets")(targets)
     app.command("doctor")(doctor)
-    from rvpack.cli.deploy_cmd import deploy
-
-    app.command("deploy")(deploy)
 
 
 def _command_line() -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from typing import Iterator
 
 from rich.console import Console
@@ -11,8 +12,9 @@ from rich.table import Table
 
 from rvpack.sdk.progress import ProgressEvent
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# Logs and pipes get wide tables instead of rich's 80-column default.
+console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
 
 STAGE_TITLES = {
     "import": "Import model", "optimize": "Optimize graph", "codegen": "Generate C", "build": "Bazel build",

@@ -9,6 +9,7 @@ APT_PACKAGES=(
   bazel-bootstrap        # Bazel 4.2.3: builds every bundle (offline, see WORKSPACE)
   default-jdk-headless   # Bazel's JVM
   qemu-user-static       # qemu-riscv64-static: runs RISC-V bundles here
+  device-tree-compiler   # dtc: Spike (rvpack bench) needs it
   openssh-client openssh-server  # rvpack deploy (ssh/scp); its tests run a throwaway sshd
   python3-venv python3-pip
 )

@@ -3,6 +3,9 @@
 build_bundle() stages the sources as a package of one persistent workspace
 (see workspace.py), runs `bazel build` for the target's platform and merges
 the model's and the runtime's archives into one self-contained lib<name>.a.
+
+build_bench_elf() builds the same sources for the target's bare-metal
+platform into <name>_bench, the Spike bench program (runtime/baremetal).
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from rvpack.sdk.build.tools import (
     zig_versions,
 )
 from rvpack.sdk.build.workspace import ensure_workspace, stage_bundle
-from rvpack.sdk.errors import BuildError, ToolMissingError
+from rvpack.sdk.errors import BuildError, ToolMissingError, UnsupportedTargetError
 from rvpack.sdk.targets import Target
 
-__all__ = ["BuildArtifacts", "build_bundle", "bazel_version", "zig_executable"]
+__all__ = ["BuildArtifacts", "build_bench_elf", "build_bundle", "bazel_version", "zig_executable"]
 
 # The server outlives one rvpack command (warm analysis cache for the next
 # build) but goes away on its own after 10 idle minutes.
@@ -70,31 +73,116 @@ def build_bundle(
 
     Outputs go to <cache>/out/<target>/<name>/ (overwritten by the next build
     of the same bundle); copy them to keep them."""
-    bazel = bazel_executable()
+    root, package = _stage(sources, name)
+    suffix = _suffix(target.name)
+    targets = [f"//{package}:model", f"//{package}:{name}_run", "@rvpack//runtime:runtime"]
+    bin_dir, exec_log = _bazel_build(
+        root, target.bazel_platform, suffix, targets, f"bundle '{name}' for {target.name}",
+        f"{name}-{suffix}", on_progress=on_progress, jobs=jobs,
+    )  # fmt: skip
+    cache = cache_root()
+    out = cache / "out" / suffix / name
+    out.mkdir(parents=True, exist_ok=True)
+    library = out / f"lib{name}.a"
+    _merge_archives(
+        library,
+        [bin_dir / package / "libmodel.a", bin_dir / "external/rvpack/runtime/libruntime.a"],
+    )
+    runner = out / f"{name}_run"
+    shutil.copyfile(bin_dir / package / f"{name}_run", runner)
+    runner.chmod(0o755)
+    return BuildArtifacts(
+        library=library,
+        runner=runner,
+        toolchain={"bazel": bazel_version() or "unknown", **zig_versions()},
+        actions=list(_executed_actions(exec_log)),
+    )
+
+
+# The bench program of a bundle: its model library and runner_data.c (the
+# static buffers) with the bare-metal main and crt (the bare-metal toolchain
+# adds the linker script). Appended to the bundle package's BUILD.bazel, which
+# workspace.py writes: a later build_bundle() rewrites the file without it,
+# which costs Bazel a package reload, not a recompile.
+def build_bench_elf(
+    sources: Path,
+    name: str,
+    target: Target,
+    *,
+    on_progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
+) -> Path:
+    """Builds <name>_bench, the bare-metal bench program (Spike), for target.
+
+    The same generated sources as build_bundle(), built for the target's
+    bare-metal platform (target.bazel_baremetal_platform): the runtime is
+    compiled once per platform and cached like the Linux one. Returns the ELF
+    at <cache>/out/<target>_baremetal/<name>/<name>_bench.elf (overwritten by
+    the next build of the same bundle; copy it to keep it)."""
+    platform = target.bazel_baremetal_platform
+    if not platform:
+        raise UnsupportedTargetError(
+            f"target {target.name} has no bare-metal build profile",
+            hint="the Spike bench supports rv64gc (and rvv1.0)",
+        )
+    root, package = _stage(sources, name)
+    suffix = _suffix(target.name) + "_baremetal"
+    bin_dir, _ = _bazel_build(
+        root, platform, suffix, [f"//{package}:{name}_bench"], f"bench program '{name}' for {target.name}",
+        f"{name}-{suffix}", on_progress=on_progress, jobs=jobs,
+    )  # fmt: skip
+    out = cache_root() / "out" / suffix / name
+    out.mkdir(parents=True, exist_ok=True)
+    elf = out / f"{name}_bench.elf"
+    tmp = out / f".{name}_bench.elf.tmp"
+    shutil.copyfile(bin_dir / package / f"{name}_bench", tmp)
+    os.replace(tmp, elf)
+    return elf
+
+
+def _suffix(target_name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]", "_", target_name)
+
+
+def _stage(sources: Path, name: str) -> tuple[Path, str]:
+    """Checks the tools, prepares the workspace and stages the sources:
+    (workspace root, package path)."""
+    bazel_executable()
     zig_executable()  # fail early, with the pip hint, if ziglang is missing
     repo = _repo_root()
-    cache = cache_root()
-    root = cache / "workspace"
+    root = cache_root() / "workspace"
     ensure_workspace(root, repo)
-    package = stage_bundle(root, Path(sources), name)
+    return root, stage_bundle(root, Path(sources), name)
 
-    suffix = re.sub(r"[^A-Za-z0-9_]", "_", target.name)
-    links = f".out/{suffix}/"  # per-target convenience symlinks: .out/<target>/bin
+
+def _bazel_build(
+    root: Path,
+    platform: str,
+    suffix: str,
+    targets: list[str],
+    what: str,
+    log_name: str,
+    *,
+    on_progress: Callable[[str], None] | None,
+    jobs: int | None,
+) -> tuple[Path, Path]:
+    """Runs `bazel build targets` for platform (a label in @rvpack); returns
+    (the bin directory, the execution log). Raises BuildError on failure."""
+    cache = cache_root()
+    links = f".out/{suffix}/"  # per-platform convenience symlinks: .out/<suffix>/bin
     logs = cache / "logs"
     logs.mkdir(parents=True, exist_ok=True)
-    exec_log = logs / f"{name}-{suffix}.exec.json"
+    exec_log = logs / f"{log_name}.exec.json"
     exec_log.unlink(missing_ok=True)  # never report a previous build's actions
-    targets = [f"//{package}:model", f"//{package}:{name}_run", "@rvpack//runtime:runtime"]
-
     cmd = [
-        bazel,
+        bazel_executable(),
         f"--output_base={cache / 'bazel'}",
         f"--max_idle_secs={_MAX_IDLE_SECS}",
         # Keep the system rc (Debian puts --install_base there); a user's
         # ~/.bazelrc must not change our builds.
         "--nohome_rc",
         "build",
-        f"--platforms=@rvpack{target.bazel_platform}",
+        f"--platforms=@rvpack{platform}",
         "--incompatible_enable_cc_toolchain_resolution",
         # Bazel 4 names output directories after --cpu, not the platform: without
         # a suffix every target would share (and keep rebuilding) k8-fastbuild.
@@ -120,32 +208,15 @@ def build_bundle(
         *targets,
     ]
     stderr = _run_bazel(cmd, root, on_progress)
-    failure_log = logs / f"{name}-{suffix}.log"
+    failure_log = logs / f"{log_name}.log"
     if stderr is not None:
         failure_log.write_text(stderr)
         raise BuildError(
-            f"building bundle '{name}' for {target.name} failed:\n" + _error_excerpt(stderr),
+            f"building {what} failed:\n" + _error_excerpt(stderr),
             hint=f"full Bazel log: {failure_log}",
         )
     failure_log.unlink(missing_ok=True)
-
-    bin_dir = root / links / "bin"
-    out = cache / "out" / suffix / name
-    out.mkdir(parents=True, exist_ok=True)
-    library = out / f"lib{name}.a"
-    _merge_archives(
-        library,
-        [bin_dir / package / "libmodel.a", bin_dir / "external/rvpack/runtime/libruntime.a"],
-    )
-    runner = out / f"{name}_run"
-    shutil.copyfile(bin_dir / package / f"{name}_run", runner)
-    runner.chmod(0o755)
-    return BuildArtifacts(
-        library=library,
-        runner=runner,
-        toolchain={"bazel": bazel_version() or "unknown", **zig_versions()},
-        actions=list(_executed_actions(exec_log)),
-    )
+    return root / links / "bin", exec_log
 
 
 def _repo_root() -> Path:

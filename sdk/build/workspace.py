@@ -62,6 +62,19 @@ cc_binary(
         "@rvpack//runtime:runner",
     ],
     linkstatic = 1,
+    target_compatible_with = ["@platforms//os:linux"],
+)
+
+# The bare-metal bench program (Spike): the same model, a tiny crt instead of Linux.
+cc_binary(
+    name = "{name}_bench",
+    srcs = ["runner_data.c"],
+    deps = [
+        ":model",
+        "@rvpack//runtime:bench_main",
+    ],
+    linkstatic = 1,
+    target_compatible_with = ["@platforms//os:none"],
 )
 """
 

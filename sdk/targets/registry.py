@@ -26,6 +26,9 @@ class Target:
     min_vlen: int | None  # bits; None for targets without vectors
     available: bool = True  # False: listed, not buildable yet (with reason)
     unavailable_reason: str = ""
+    # Bare-metal build of the same ISA (label in @rvpack) for the Spike bench;
+    # None: no bare-metal profile.
+    bazel_baremetal_platform: str | None = None
 
 
 TARGETS: dict[str, Target] = {
@@ -36,6 +39,7 @@ TARGETS: dict[str, Target] = {
             description="RV64GC scalar baseline, portable C kernels",
             isa="rv64imafdc",
             bazel_platform="//toolchains:rv64gc_linux",
+            bazel_baremetal_platform="//toolchains:rv64gc_baremetal",
             zig_target="riscv64-linux-musl",
             zig_cpu="baseline_rv64",
             kernel_isa="scalar",
@@ -60,6 +64,7 @@ TARGETS: dict[str, Target] = {
             description="RV64GCV, RISC-V Vector 1.0 (VLEN-agnostic)",
             isa="rv64imafdcv",
             bazel_platform="//toolchains:rvv1_0_linux",
+            bazel_baremetal_platform="//toolchains:rvv1_0_baremetal",
             zig_target="riscv64-linux-musl",
             zig_cpu="baseline_rv64+v",
             kernel_isa="rvv",

@@ -1,0 +1,128 @@
+"""`rvpack bench`: exact per-layer retired-instruction counts on Spike.
+
+The bundle's own generated sources (src/) are rebuilt for the target's
+bare-metal profile (same model code, same runtime, a small crt instead of
+Linux) and run on Spike, which counts retired instructions exactly: the same
+binary gives the same counts on every run. The bench program fills the inputs
+from a fixed generator that `bench_inputs` reproduces bit-exactly, so the
+counted run's outputs are checked against the reference runtime: a count of a
+broken run is never reported as a result.
+"""
+
+from __future__ import annotations
+
+import shutil
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rvpack.sdk import reference
+from rvpack.sdk.bundle import Bundle
+from rvpack.sdk.errors import BundleError
+from rvpack.sdk.progress import ProgressFn, report
+from rvpack.sdk.targets import TARGETS
+
+
+@dataclass
+class LayerCount:
+    index: int
+    name: str
+    op: str
+    output_shape: list[int]
+    macs: int
+    instructions: int
+
+    @property
+    def macs_per_instruction(self) -> float:
+        return self.macs / self.instructions if self.instructions else 0.0
+
+
+@dataclass
+class BenchResult:
+    bundle: str
+    target: str
+    isa: str
+    vlen: int | None
+    layers: list[LayerCount]
+    total_instructions: int  # the whole run() call
+    overhead_instructions: int  # total - sum(layers): dispatch + hooks
+    hook_overhead_per_layer: int  # calibrated cost of one begin/end pair (already subtracted)
+    check: list[dict[str, Any]]
+    check_passed: bool
+    spike_seconds: float
+    build_seconds: float
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def total_macs(self) -> int:
+        return sum(layer.macs for layer in self.layers)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for layer, record in zip(self.layers, data["layers"]):
+            record["macs_per_instruction"] = layer.macs_per_instruction
+        data["total_macs"] = self.total_macs
+        data["macs_per_instruction"] = self.total_macs / self.total_instructions if self.total_instructions else 0.0
+        return data
+
+
+def bench_elf(bundle: Bundle, on_progress: ProgressFn = None) -> tuple[Path, float]:
+    """The bundle's bare-metal bench ELF, built from its src/ on first use and kept in bin/."""
+    from rvpack.sdk.build.bazel import build_bench_elf
+
+    elf = bundle.path / "bin" / f"{bundle.name}_bench.elf"
+    src = bundle.path / "src"
+    if elf.exists() and elf.stat().st_mtime >= max(f.stat().st_mtime for f in src.iterdir()):
+        return elf, 0.0
+    if not (src / "model.c").exists():
+        raise BundleError(f"{bundle.path}: src/ is missing, so the bench build cannot be made",
+                          hint="rebuild the bundle with `rvpack build ... --force`")
+    t0 = time.monotonic()
+    report(on_progress, "bench-build", "bazel build (bare metal)")
+    built = build_bench_elf(src, bundle.name, TARGETS[bundle.manifest.target["name"]],
+                            on_progress=lambda line: report(on_progress, "bench-build", line))
+    shutil.copy2(built, elf)
+    report(on_progress, "bench-build", "done", done=True)
+    return elf, time.monotonic() - t0
+
+
+def bench_bundle(bundle: Bundle, *, vlen: int | None = None, timeout: float = 3600.0, check: bool = True,
+                 model_path: Path | None = None, on_progress: ProgressFn = None) -> BenchResult:
+    from rvpack.sdk.runners import spike
+
+    m = bundle.manifest
+    target = TARGETS[m.target["name"]]
+    elf, build_seconds = bench_elf(bundle, on_progress)
+    report(on_progress, "spike", f"{bundle.name} on Spike ({spike.isa_string(target, vlen)})")
+    result = spike.run_bench(elf, target, vlen, timeout)
+    report(on_progress, "spike", f"{result.wall_seconds:.1f} s", done=True)
+
+    executed = [layer for layer in m.layers if layer.executed]
+    if len(executed) != len(result.layer_counts):
+        raise BundleError(f"{bundle.path}: the bench counted {len(result.layer_counts)} layers, the manifest lists "
+                          f"{len(executed)}", hint="rebuild the bundle with `rvpack build ... --force`")
+    layers = [LayerCount(i, rec.name, rec.op, rec.output_shape, rec.macs, count)
+              for i, (rec, count) in enumerate(zip(executed, result.layer_counts))]
+
+    comparisons: list[dict[str, Any]] = []
+    passed = True
+    if check:
+        inputs = spike.bench_inputs([(s.dtype, tuple(s.shape)) for s in m.inputs])
+        path = model_path or Path(m.model["path"])
+        if not path.exists():
+            raise BundleError(f"the bench checks its outputs against the reference, but {path} does not exist",
+                              hint="pass the model with --model PATH, or --no-check")
+        report(on_progress, "reference", f"{m.model['format']} reference")
+        refs = reference.run_reference(path, m.model["format"], [s.name for s in m.inputs], inputs)
+        outputs = [o.reshape(s.shape) for o, s in zip(result.outputs, m.outputs)]
+        for c in reference.compare([s.name for s in m.outputs], outputs, refs):
+            comparisons.append({"output": c.name, "max_abs_error": c.max_abs_error,
+                                "max_abs_reference": c.max_abs_reference, "tolerance": c.tolerance, "ok": c.ok})
+            passed &= c.ok
+        report(on_progress, "reference", "done", done=True)
+    return BenchResult(
+        bundle=bundle.name, target=target.name, isa=spike.isa_string(target, vlen), vlen=vlen or target.min_vlen,
+        layers=layers, total_instructions=result.total, overhead_instructions=result.overhead,
+        hook_overhead_per_layer=result.hook_overhead, check=comparisons, check_passed=passed,
+        spike_seconds=result.wall_seconds, build_seconds=build_seconds)
