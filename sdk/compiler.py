@@ -61,7 +61,7 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
         "Regenerate with the command above; `rvpack inspect` shows the plan.",
     ]
     report(on_progress, "codegen", "lowering and planning the arena")
-    generated = generate(graph, src_dir, bundle_name, header)
+    generated = generate(graph, src_dir, bundle_name, header, target.kernel_isa)
     report(on_progress, "codegen", f"{len(generated.executed)} layers, arena {generated.plan.peak_bytes} B", done=True)
     return graph, generated
 

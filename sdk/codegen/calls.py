@@ -27,6 +27,12 @@ class Literal:
     code: str
 
 
+@dataclass(frozen=True)
+class ScratchArg:
+    """A pointer to the layer's own scratch memory (planned in the arena, live
+    only while the layer runs), e.g. for an im2col panel."""
+
+
 @dataclass
 class Params:
     """A `static const` params struct passed by pointer. Values are ints,
@@ -51,3 +57,4 @@ class LoweredLayer:
     macs: int = 0
     params: int = 0  # number of weight elements
     alias_of: str | None = None  # set for pure views: output shares the input's memory
+    scratch_bytes: int = 0  # arena bytes the layer needs while it runs (ScratchArg)

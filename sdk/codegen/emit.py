@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
+from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, ScratchArg, TensorArg
 from rvpack.sdk.codegen.cwriter import CWriter, c_comment, c_float, c_string
 from rvpack.sdk.codegen.lower import lower_graph
 from rvpack.sdk.frontend.names import unique_c_identifiers
@@ -50,10 +50,10 @@ class GeneratedModel:
     files: list[str] = field(default_factory=list)
 
 
-def generate(graph: Graph, out_dir: Path, name: str, header_lines: list[str]) -> GeneratedModel:
-    """Lowers `graph` and writes its sources into `out_dir` (which must exist)."""
+def generate(graph: Graph, out_dir: Path, name: str, header_lines: list[str], kernel_isa: str = "scalar") -> GeneratedModel:
+    """Lowers `graph` (with the kernels of `kernel_isa`) and writes its sources into `out_dir` (which must exist)."""
     graph = _materialize_outputs(graph)
-    layers = lower_graph(graph)
+    layers = lower_graph(graph, kernel_isa)
     alias = _choose_views(graph, layers)
     executed = [layer for layer in layers if layer.node_name not in alias]
     plan = plan_arena(_buffers(graph, executed, alias))
@@ -128,8 +128,16 @@ def _buffers(graph: Graph, executed: list[LoweredLayer], alias: dict[str, str]) 
                 r = root.get(name, name)
                 last[r] = max(last.get(r, step), step)
     external = set(graph.inputs) | set(graph.outputs)
-    return [Buffer(name, graph.tensors[name].nbytes, first[name], last[name])
-            for name in first if name not in external and not graph.tensors[name].is_constant]
+    buffers = [Buffer(name, graph.tensors[name].nbytes, first[name], last[name])
+               for name in first if name not in external and not graph.tensors[name].is_constant]
+    buffers += [Buffer(scratch_name(layer), layer.scratch_bytes, step, step)
+                for step, layer in enumerate(executed) if layer.scratch_bytes]
+    return buffers
+
+
+def scratch_name(layer: LoweredLayer) -> str:
+    """The planner's name for a layer's scratch buffer (never a tensor name)."""
+    return f"{layer.node_name}\0scratch"
 
 
 # ---- weights ----------------------------------------------------------------
@@ -262,6 +270,8 @@ def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: 
                 args.append(aname)
             elif isinstance(arg, TensorArg):
                 args.append(resolver.pointer(arg))
+            elif isinstance(arg, ScratchArg):
+                args.append(f"((float*)(arena + {resolver.plan.offsets[scratch_name(layer)]}))")
             else:
                 args.append(_value(arg, arrays))
         statements.append(f"{call.function}({', '.join(args)});")

@@ -25,13 +25,24 @@ class Unsupported(Exception):
 
 
 Rule = Callable[[Node, Graph], LoweredLayer]
-RULES: dict[str, Rule] = {}
+RULES: dict[str, Rule] = {}  # the portable (scalar) kernels: every op has one
+# Per kernel ISA, rules that may do better; they return None to fall back to RULES.
+ISA_RULES: dict[str, dict[str, Callable[[Node, Graph], LoweredLayer | None]]] = {}
 
 
 def rule(*ops: str) -> Callable[[Rule], Rule]:
     def register(fn: Rule) -> Rule:
         for op in ops:
             RULES[op] = fn
+        return fn
+
+    return register
+
+
+def isa_rule(isa: str, *ops: str) -> Callable:
+    def register(fn: Callable[[Node, Graph], LoweredLayer | None]) -> Callable:
+        for op in ops:
+            ISA_RULES.setdefault(isa, {})[op] = fn
         return fn
 
     return register
@@ -51,11 +62,11 @@ def check_supported(graph: Graph) -> None:
         )
 
 
-def lower_graph(graph: Graph) -> list[LoweredLayer]:
+def lower_graph(graph: Graph, kernel_isa: str = "scalar") -> list[LoweredLayer]:
     layers, problems = [], []
     for node in graph.nodes:
         try:
-            layers.append(lower_node(node, graph))
+            layers.append(lower_node(node, graph, kernel_isa))
         except Unsupported as e:
             problems.append(f"{node.describe()}: {e}")
     if problems:
@@ -67,7 +78,7 @@ def lower_graph(graph: Graph) -> list[LoweredLayer]:
     return layers
 
 
-def lower_node(node: Node, graph: Graph) -> LoweredLayer:
+def lower_node(node: Node, graph: Graph, kernel_isa: str = "scalar") -> LoweredLayer:
     fn = RULES.get(node.op)
     if fn is None:
         raise Unsupported(f"operator {node.op} is not supported")
@@ -79,6 +90,11 @@ def lower_node(node: Node, graph: Graph) -> LoweredLayer:
             continue
         if t.dtype != np.float32:
             raise Unsupported(f"tensor '{name}' is {t.dtype} at run time; only float32 is supported")
+    special = ISA_RULES.get(kernel_isa, {}).get(node.op)
+    if special is not None:
+        layer = special(node, graph)
+        if layer is not None:
+            return layer
     return fn(node, graph)
 
 
