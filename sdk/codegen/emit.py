@@ -231,6 +231,8 @@ def _value(v: Any, arrays: dict[int, str]) -> str:
         return c_float(float(v))
     if isinstance(v, (list, tuple)):
         return "{" + ", ".join(_value(x, arrays) for x in v) + "}"
+    if isinstance(v, dict):  # a nested struct
+        return "{" + ", ".join(f".{k} = {_value(x, arrays)}" for k, x in v.items()) + "}"
     raise TypeError(f"cannot emit {v!r} as C")
 
 
@@ -271,7 +273,8 @@ def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: 
             elif isinstance(arg, TensorArg):
                 args.append(resolver.pointer(arg))
             elif isinstance(arg, ScratchArg):
-                args.append(f"((float*)(arena + {resolver.plan.offsets[scratch_name(layer)]}))")
+                args.append(f"((float*)(arena + {resolver.plan.offsets[scratch_name(layer)]}))"
+                            if layer.scratch_bytes else "NULL")
             else:
                 args.append(_value(arg, arrays))
         statements.append(f"{call.function}({', '.join(args)});")
@@ -294,6 +297,8 @@ def _model_c(model: GeneratedModel, graph: Graph, resolver: _Resolver, header_li
     w.line("#include <stdint.h>")
     w.line()
     w.line('#include "rvpack/kernels.h"')
+    if any(call.function.endswith("__rvv") for layer in model.executed for call in layer.calls):
+        w.line('#include "rvpack/kernels_rvv.h"')
     w.line('#include "rvpack/rvpack.h"')
     w.line()
     w.line(f"#if RVPACK_ABI_VERSION != {ABI_VERSION}")

@@ -680,3 +680,7 @@ def lower_depth_to_space(node: Node, g: Graph) -> LoweredLayer:
     in_strides = [c * hw, ch_c, w, ch_i, 1, ch_j]
     call = copy_call(g, node.inputs[0], node.outputs[0], dims, in_strides, strides_of(tuple(dims)))
     return LoweredLayer(node.name, node.op, call.function, [call])
+
+
+# Rules of the vector ISAs register themselves into ISA_RULES on import.
+from rvpack.sdk.codegen import rvv_rules  # noqa: E402,F401

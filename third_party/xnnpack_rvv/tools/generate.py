@@ -4,12 +4,17 @@
     python third_party/xnnpack_rvv/tools/generate.py          # rewrite every generated file
     python third_party/xnnpack_rvv/tools/generate.py --check  # exit 1 if any is stale
 
-The registry `src/f32-gemm/f32-gemm.inc` (one `RVPACK_UKERNEL(MR, LMUL, name)`
-line per kernel) is the only hand-edited list. From it this script writes
-`src/f32-gemm/gen/f32-gemm-{MR}x{LMUL}v-minmax-rvv.c` (template
-`src/f32-gemm/MRxNRv-rvv.c.in`) and `include/rvpack_rvv/gemm.h` (template
-`src/f32-gemm/gemm.h.in`), and deletes generated kernels no longer listed.
-Output depends only on the templates and the registry (deterministic).
+Each microkernel family has one registry, the only hand-edited list of its
+variants (one `RVPACK_UKERNEL(MR, LMUL, name)` line per kernel):
+
+  family        registry                               kernels                                        header
+  f32-gemm      src/f32-gemm/f32-gemm.inc              gen/f32-gemm-{MR}x{LMUL}v-minmax-rvv.c          include/rvpack_rvv/gemm.h
+  f32-convgemm  src/f32-convgemm/f32-convgemm.inc      gen/f32-convgemm-{MR}x{LMUL}v-minmax-rvv.c      include/rvpack_rvv/convgemm.h
+
+From it this script writes one kernel per entry (template
+`src/<family>/MRxNRv-rvv.c.in`) and the header (template
+`src/<family>/<header>.h.in`), and deletes generated kernels no longer listed.
+Output depends only on the templates and the registries (deterministic).
 
 Templates use a small subset of XNNPACK's xngen language, with explicit block
 ends: a line whose first non-blank character is `$` is a directive --
@@ -29,12 +34,8 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]  # third_party/xnnpack_rvv
-GEMM_DIR = ROOT / "src" / "f32-gemm"
-GEMM_INC = GEMM_DIR / "f32-gemm.inc"
-GEMM_TEMPLATE = GEMM_DIR / "MRxNRv-rvv.c.in"
-GEMM_HEADER_TEMPLATE = GEMM_DIR / "gemm.h.in"
-GEMM_GEN = GEMM_DIR / "gen"
-GEMM_HEADER = ROOT / "include" / "rvpack_rvv" / "gemm.h"
+SRC = ROOT / "src"
+INCLUDE = ROOT / "include" / "rvpack_rvv"
 
 VECTOR_REGISTERS = 32
 LMULS = (1, 2, 4, 8)
@@ -48,10 +49,64 @@ class GenerateError(Exception):
 
 
 @dataclass(frozen=True)
-class GemmUkernel:
+class Family:
+    """One microkernel family: a folder src/<key>/ with its registry
+    (<key>.inc), kernel template (MRxNRv-rvv.c.in), header template and gen/."""
+
+    key: str  # "f32-gemm": the folder and the prefix of the generated files
+    op: str  # "gemm": the operation in the kernel names
+    header_name: str  # "gemm.h": include/rvpack_rvv/<header_name>, template src/<key>/<header_name>.in
+
+    @property
+    def dir(self) -> Path:
+        return SRC / self.key
+
+    @property
+    def inc(self) -> Path:
+        return self.dir / f"{self.key}.inc"
+
+    @property
+    def template(self) -> Path:
+        return self.dir / "MRxNRv-rvv.c.in"
+
+    @property
+    def header_template(self) -> Path:
+        return self.dir / f"{self.header_name}.in"
+
+    @property
+    def header(self) -> Path:
+        return INCLUDE / self.header_name
+
+    @property
+    def gen_dir(self) -> Path:
+        return self.dir / "gen"
+
+    def ukernel_name(self, mr: int, lmul: int) -> str:
+        return f"rvpack_f32_{self.op}_minmax_ukernel_{mr}x{lmul}v__rvv"
+
+    def gen_file(self, mr: int, lmul: int) -> str:
+        return f"{self.key}-{mr}x{lmul}v-minmax-rvv.c"
+
+
+GEMM = Family("f32-gemm", "gemm", "gemm.h")
+CONVGEMM = Family("f32-convgemm", "convgemm", "convgemm.h")
+FAMILIES = (GEMM, CONVGEMM)
+
+# Kept for callers of the first version of this script (f32-gemm only).
+GEMM_DIR = GEMM.dir
+GEMM_INC = GEMM.inc
+GEMM_TEMPLATE = GEMM.template
+GEMM_HEADER_TEMPLATE = GEMM.header_template
+GEMM_GEN = GEMM.gen_dir
+GEMM_HEADER = GEMM.header
+
+
+@dataclass(frozen=True)
+class Ukernel:
     mr: int
     lmul: int
     name: str
+    family: Family = GEMM
 
     @property
     def k_unroll(self) -> int:
@@ -60,17 +115,27 @@ class GemmUkernel:
         return 2 if (self.mr + 2) * self.lmul <= VECTOR_REGISTERS else 1
 
     @property
+    def vector_registers(self) -> int:
+        """Vector registers the kernel keeps live: MR accumulators and
+        k_unroll B vectors, LMUL registers each."""
+        return (self.mr + self.k_unroll) * self.lmul
+
+    @property
     def gen_file(self) -> str:
-        return f"f32-gemm-{self.mr}x{self.lmul}v-minmax-rvv.c"
+        return self.family.gen_file(self.mr, self.lmul)
+
+
+GemmUkernel = Ukernel
 
 
 def gemm_name(mr: int, lmul: int) -> str:
-    return f"rvpack_f32_gemm_minmax_ukernel_{mr}x{lmul}v__rvv"
+    return GEMM.ukernel_name(mr, lmul)
 
 
-def read_gemm_registry(path: Path = GEMM_INC) -> list[GemmUkernel]:
-    """Parses f32-gemm.inc; comments (//) and blank lines are skipped."""
-    ukernels: list[GemmUkernel] = []
+def read_registry(family: Family, path: Path | None = None) -> list[Ukernel]:
+    """Parses a family's .inc; comments (//) and blank lines are skipped."""
+    path = family.inc if path is None else path
+    ukernels: list[Ukernel] = []
     for lineno, raw in enumerate(path.read_text().splitlines(), 1):
         line = raw.split("//", 1)[0].strip()
         if not line:
@@ -78,7 +143,7 @@ def read_gemm_registry(path: Path = GEMM_INC) -> list[GemmUkernel]:
         m = _UKERNEL_RE.match(line)
         if m is None:
             raise GenerateError(f"{path}:{lineno}: expected RVPACK_UKERNEL(MR, LMUL, name), got {raw!r}")
-        uk = GemmUkernel(int(m[1]), int(m[2]), m[3])
+        uk = Ukernel(int(m[1]), int(m[2]), m[3], family)
         where = f"{path}:{lineno}: {uk.name}"
         if uk.lmul not in LMULS:
             raise GenerateError(f"{where}: LMUL {uk.lmul} is not one of {LMULS}")
@@ -88,14 +153,24 @@ def read_gemm_registry(path: Path = GEMM_INC) -> list[GemmUkernel]:
             raise GenerateError(
                 f"{where}: {uk.mr} accumulators + 1 B vector of LMUL {uk.lmul} need "
                 f"{(uk.mr + 1) * uk.lmul} vector registers (> {VECTOR_REGISTERS})")
-        if uk.name != gemm_name(uk.mr, uk.lmul):
-            raise GenerateError(f"{where}: the name must be {gemm_name(uk.mr, uk.lmul)}")
+        if uk.name != family.ukernel_name(uk.mr, uk.lmul):
+            raise GenerateError(f"{where}: the name must be {family.ukernel_name(uk.mr, uk.lmul)}")
         if any(u.name == uk.name for u in ukernels):
             raise GenerateError(f"{where}: listed twice")
         ukernels.append(uk)
     if not ukernels:
         raise GenerateError(f"{path}: no RVPACK_UKERNEL entries")
     return ukernels
+
+
+def read_gemm_registry(path: Path = GEMM_INC) -> list[Ukernel]:
+    """Parses f32-gemm.inc."""
+    return read_registry(GEMM, path)
+
+
+def read_convgemm_registry(path: Path = CONVGEMM.inc) -> list[Ukernel]:
+    """Parses f32-convgemm.inc."""
+    return read_registry(CONVGEMM, path)
 
 
 def _compile_template(text: str, name: str) -> str:
@@ -161,12 +236,13 @@ def expand(template: Path, params: dict[str, Any]) -> str:
 
 def expected_outputs() -> dict[Path, str]:
     """Every generated file and its content."""
-    ukernels = read_gemm_registry()
     outputs: dict[Path, str] = {}
-    for uk in ukernels:
-        outputs[GEMM_GEN / uk.gen_file] = expand(
-            GEMM_TEMPLATE, {"MR": uk.mr, "LMUL": uk.lmul, "KUNROLL": uk.k_unroll, "FN": uk.name})
-    outputs[GEMM_HEADER] = expand(GEMM_HEADER_TEMPLATE, {"UKERNELS": ukernels})
+    for family in FAMILIES:
+        ukernels = read_registry(family)
+        for uk in ukernels:
+            outputs[family.gen_dir / uk.gen_file] = expand(
+                family.template, {"MR": uk.mr, "LMUL": uk.lmul, "KUNROLL": uk.k_unroll, "FN": uk.name})
+        outputs[family.header] = expand(family.header_template, {"UKERNELS": ukernels})
     return outputs
 
 
@@ -179,9 +255,10 @@ def stale_files(outputs: dict[Path, str]) -> list[str]:
             problems.append(f"missing: {rel}")
         elif path.read_text() != text:
             problems.append(f"stale: {rel}")
-    for path in sorted(GEMM_GEN.glob("*.c")):
-        if path not in outputs:
-            problems.append(f"not in {GEMM_INC.name}: {path.relative_to(ROOT)}")
+    for family in FAMILIES:
+        for path in sorted(family.gen_dir.glob("*.c")):
+            if path not in outputs:
+                problems.append(f"not in {family.inc.name}: {path.relative_to(ROOT)}")
     return problems
 
 
@@ -202,10 +279,11 @@ def main(argv: list[str] | None = None) -> int:
             print("run: python third_party/xnnpack_rvv/tools/generate.py", file=sys.stderr)
             return 1
         return 0
-    GEMM_GEN.mkdir(parents=True, exist_ok=True)
-    for path in sorted(GEMM_GEN.glob("*.c")):
-        if path not in outputs:
-            path.unlink()
+    for family in FAMILIES:
+        family.gen_dir.mkdir(parents=True, exist_ok=True)
+        for path in sorted(family.gen_dir.glob("*.c")):
+            if path not in outputs:
+                path.unlink()
     for path, text in outputs.items():
         if not path.exists() or path.read_text() != text:
             path.write_text(text)

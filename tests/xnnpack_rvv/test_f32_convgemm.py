@@ -1,0 +1,213 @@
+"""RVV 1.0 f32 conv-GEMM microkernels and im2col packers (third_party/xnnpack_rvv)
+against their scalar references and a direct NCHW convolution.
+
+One C test program (f32_convgemm_test.c) is built once per session with zig cc
+for rv64gcv and runs under QEMU at VLEN 128, 256 and 512:
+  exact   every kernel of src/f32-convgemm/f32-convgemm.inc vs the scalar reference,
+          small-integer data, bit-exact, no stray writes
+  float   uniform [-1, 1) data: bit-exact vs the reference (same fma order) and
+          within a tolerance of a double-precision loop
+  im2col  scalar packer vs a direct loop, RVV packer vs the scalar one
+  conv    im2col + every kernel, driven as an operator would, vs a direct convolution
+Also: the registry, the generated files, the header and BUILD.bazel agree, and
+no kernel spills vector registers.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+XNN = REPO / "third_party" / "xnnpack_rvv"
+TEST_SOURCE = Path(__file__).with_name("f32_convgemm_test.c")
+QEMU = "qemu-riscv64-static"
+VLENS = (128, 256, 512)
+
+sys.path.insert(0, str(XNN / "tools"))
+import generate  # noqa: E402
+
+SUMMARY_RE = re.compile(r"^(exact|float|im2col|conv): (\d+) passed, (\d+) failed$")
+VARIANT_RE = re.compile(r"^variant (\w+) mr (\d+) lmul (\d+) nr (\d+) cases (\d+) failed (\d+)$")
+IM2COL_RE = re.compile(r"^im2col shapes (\d+) windows (\d+)$")
+CONVGEMM = XNN / "src" / "f32-convgemm"
+
+
+def qemu_cmd(vlen: int) -> list[str]:
+    return [QEMU, "-cpu", f"rv64,v=true,vext_spec=v1.0,elen=64,vlen={vlen}"]
+
+
+def library_sources() -> list[Path]:
+    """What BUILD.bazel's conv_nchw library compiles, besides the headers."""
+    return (sorted((CONVGEMM / "gen").glob("*.c"))
+            + [CONVGEMM / "f32-convgemm-minmax-reference-scalar.c"]
+            + sorted((XNN / "src" / "f32-im2col").glob("*.c")))
+
+
+@pytest.fixture(scope="session")
+def convgemm_test(tmp_path_factory) -> Path:
+    if shutil.which(QEMU) is None:
+        pytest.skip(f"{QEMU} is not installed")
+    pytest.importorskip("ziglang")
+    exe = tmp_path_factory.mktemp("xnnpack_rvv_conv") / "f32_convgemm_test"
+    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
+           "-O2", "-g0", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DRVPACK_RVV_DEBUG",
+           f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", "-o", str(exe),
+           *map(str, library_sources()), str(TEST_SOURCE), "-lm"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return exe
+
+
+def run_mode(exe: Path, vlen: int, mode: str) -> list[str]:
+    proc = subprocess.run([*qemu_cmd(vlen), str(exe), mode], capture_output=True, text=True, timeout=300)
+    lines = proc.stdout.splitlines()
+    assert lines and lines[0] == f"vlenb {vlen // 8}", proc.stdout[:2000] + proc.stderr
+    summary = SUMMARY_RE.match(lines[-1])
+    assert summary is not None, proc.stdout[-4000:] + proc.stderr
+    failures = "\n".join(line for line in lines if line.startswith("FAIL") or line.startswith("("))
+    assert summary[1] == mode and int(summary[3]) == 0 and proc.returncode == 0, failures + "\n" + lines[-1]
+    assert int(summary[2]) > 0
+    return lines
+
+
+def check_every_kernel_ran(lines: list[str], vlen: int) -> None:
+    """Every kernel of the registry ran, with NR = LMUL * VLEN / 32."""
+    ran = {m[1]: (int(m[2]), int(m[3]), int(m[4]), int(m[5]))
+           for m in map(VARIANT_RE.match, lines) if m is not None}
+    expected = {uk.name: (uk.mr, uk.lmul, uk.lmul * vlen // 32) for uk in generate.read_convgemm_registry()}
+    assert {name: v[:3] for name, v in ran.items()} == expected
+    assert all(v[3] > 0 for v in ran.values())
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_f32_convgemm_exact(convgemm_test, vlen):
+    """Small-integer data: m = 1..MR, nc = 1..NR+1 and 2NR+3, k around the
+    unroll, three clamps, dense and padded strides, bias and NULL; bit-exact,
+    no stray writes, no reads past the operands."""
+    check_every_kernel_ran(run_mode(convgemm_test, vlen, "exact"), vlen)
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_f32_convgemm_float(convgemm_test, vlen):
+    """Uniform [-1, 1) data, k up to 97: bit-exact against the reference,
+    within a tolerance of a double-precision loop."""
+    check_every_kernel_ran(run_mode(convgemm_test, vlen, "float"), vlen)
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_f32_im2col_nchw(convgemm_test, vlen):
+    """Kernels 1x1/3x3/5x5/2x3/1x3, strides 1/2/3, dilation 1/2, padding on
+    every side, images down to 1x1, pixel windows crossing output rows;
+    padded panel strides must keep their gaps."""
+    lines = run_mode(convgemm_test, vlen, "im2col")
+    counts = [IM2COL_RE.match(line) for line in lines]
+    shapes = [m for m in counts if m is not None]
+    assert len(shapes) == 1 and int(shapes[0][1]) > 1000
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_f32_conv_nchw_end_to_end(convgemm_test, vlen):
+    """im2col panels (whole image, NR, 3 NR and 7 pixels wide) + each kernel
+    over row blocks of MR == a direct NCHW convolution, bit for bit."""
+    check_every_kernel_ran(run_mode(convgemm_test, vlen, "conv"), vlen)
+
+
+def test_registry_matches_gen_files_header_and_build():
+    ukernels = generate.read_convgemm_registry()
+    gen = CONVGEMM / "gen"
+    assert {uk.gen_file for uk in ukernels} == {p.name for p in gen.glob("*.c")}
+    for uk in ukernels:
+        text = (gen / uk.gen_file).read_text()
+        assert text.startswith("// Auto-generated file. Do not edit!\n")
+        assert "Template: third_party/xnnpack_rvv/src/f32-convgemm/MRxNRv-rvv.c.in" in text
+        assert "Generator: python third_party/xnnpack_rvv/tools/generate.py" in text
+        assert f"void {uk.name}(" in text
+        assert re.fullmatch(r"rvpack_f32_convgemm_minmax_ukernel_\d+x[1248]v__rvv", uk.name)
+    header = (XNN / "include" / "rvpack_rvv" / "convgemm.h").read_text()
+    assert header.startswith("// Auto-generated file. Do not edit!\n")
+    declared = re.findall(r"^RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION\((\w+)\)$", header, re.M)
+    assert declared == ["rvpack_f32_convgemm_minmax_reference__scalar"] + [uk.name for uk in ukernels]
+    build = (XNN / "BUILD.bazel").read_text()
+    assert '"src/f32-convgemm/gen/*.c"' in build
+    for src in library_sources():
+        if src.parent.name != "gen":
+            assert f'"{src.relative_to(XNN).as_posix()}"' in build
+    for hdr in ("convgemm.h", "im2col.h", "microparams.h", "common.h"):
+        assert f'"include/rvpack_rvv/{hdr}"' in build
+
+
+def test_generator_covers_convgemm():
+    outputs = generate.expected_outputs()
+    names = {p.relative_to(XNN).as_posix() for p in outputs}
+    assert "include/rvpack_rvv/convgemm.h" in names
+    for uk in generate.read_convgemm_registry():
+        assert f"src/f32-convgemm/gen/{uk.gen_file}" in names
+        assert uk.vector_registers <= generate.VECTOR_REGISTERS
+        assert uk.mr <= 8  # integer registers: MR weight-row and output-row pointers
+
+
+def test_registry_errors_are_reported(tmp_path):
+    bad = tmp_path / "f32-convgemm.inc"
+    bad.write_text("RVPACK_UKERNEL(4, 8, rvpack_f32_convgemm_minmax_ukernel_4x8v__rvv)\n")
+    with pytest.raises(generate.GenerateError, match="need 40 vector registers"):
+        generate.read_convgemm_registry(bad)
+    bad.write_text("RVPACK_UKERNEL(4, 2, rvpack_f32_gemm_minmax_ukernel_4x2v__rvv)\n")
+    with pytest.raises(generate.GenerateError, match="the name must be rvpack_f32_convgemm_minmax_ukernel_4x2v__rvv"):
+        generate.read_convgemm_registry(bad)
+    bad.write_text("RVPACK_UKERNEL(1, 1, rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv)\n"
+                   "RVPACK_UKERNEL(1, 1, rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv)\n")
+    with pytest.raises(generate.GenerateError, match="listed twice"):
+        generate.read_convgemm_registry(bad)
+
+
+def inner_loop(asm: str) -> list[str]:
+    """The instructions of the innermost loop (clang marks its header; the
+    K loop body is one basic block ending in the back branch)."""
+    lines = asm.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Inner Loop Header" in line)
+    body = []
+    for line in lines[start + 1:]:
+        insn = line.split("#", 1)[0].strip()
+        if not insn or insn.endswith(":") or insn.startswith("."):
+            continue
+        body.append(insn)
+        if re.match(r"b\w*\s", insn):
+            break
+    return body
+
+
+def test_kernels_do_not_spill_vector_registers(tmp_path):
+    """Every accumulator stays in a register: no vector register may be
+    spilled to the stack (vs<n>r.v / vl<n>re). The K loop has one B load per
+    K step, one vfmacc.vf per row and K step, no vector moves and no stack
+    access (MR <= 8 keeps the row pointers in integer registers)."""
+    pytest.importorskip("ziglang")
+    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v", "-O2",
+           "-g0", "-std=c11", "-Wno-unused-command-line-argument", f"-I{XNN / 'include'}", "-S"]
+    spills = {}
+    for uk in generate.read_convgemm_registry():
+        src = CONVGEMM / "gen" / uk.gen_file
+        asm = tmp_path / (src.stem + ".s")
+        proc = subprocess.run([*cmd, str(src), "-o", str(asm)], capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        text = asm.read_text()
+        # Main loop (K unrolled) + remainder: MR * (k_unroll + 1) FMAs, or MR.
+        fmas = len(re.findall(r"^\s*vfmacc\.vf\b", text, re.M))
+        assert fmas == uk.mr * (uk.k_unroll + 1 if uk.k_unroll > 1 else 1), (uk.name, fmas)
+        found = re.findall(r"^\s*(vs[1248]r\.v|vl[1248]re\d+\.v)\b.*$", text, re.M)
+        if found:
+            spills[src.name] = found
+        body = inner_loop(text)
+        ops = [insn.split()[0] for insn in body]
+        assert ops.count("vle32.v") == uk.k_unroll, (uk.name, body)
+        assert ops.count("vfmacc.vf") == uk.mr * uk.k_unroll, (uk.name, body)
+        assert ops.count("flw") == uk.mr * uk.k_unroll, (uk.name, body)
+        assert not [insn for insn in body if re.match(r"vmv\d+r\.v|vsetvli|vfmadd", insn)], (uk.name, body)
+        assert not [insn for insn in body if re.search(r"\((sp|s0)\)", insn)], (uk.name, body)
+    assert not spills
