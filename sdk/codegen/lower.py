@@ -144,8 +144,7 @@ def conv_pads(node: Node, in_hw: list[int], kernel: list[int], strides: list[int
               out_hw: list[int]) -> tuple[list[int], list[int]]:
     """(begin, end) pads per spatial axis, honouring auto_pad."""
     n = len(kernel)
-    auto = node.attrs.get("auto_pad", b"NOTSET")
-    auto = auto.decode() if isinstance(auto, bytes) else auto
+    auto = _decode(node.attrs.get("auto_pad"), "NOTSET")
     if auto in ("SAME_UPPER", "SAME_LOWER"):
         begin, end = [], []
         for i in range(n):
@@ -161,66 +160,71 @@ def conv_pads(node: Node, in_hw: list[int], kernel: list[int], strides: list[int
 
 
 # ---- convolution ------------------------------------------------------------
-@rule("Conv")
-def lower_conv(node: Node, g: Graph) -> LoweredLayer:
+def _conv_geometry(node: Node, g: Graph, pad_begin: Callable[[list[int], list[int], list[int], int], list[int]]
+                   ) -> tuple[Params, int]:
+    """The rvpack_conv2d_params_t of a Conv/ConvTranspose (1-D as height 1) and
+    its kernel area. pad_begin(kernel, strides, dilations, rank) gives the
+    leading pads, the one place the two ops differ."""
     x, w, y = shape(g, node.inputs[0]), shape(g, node.inputs[1]), shape(g, node.outputs[0])
     rank = len(x) - 2
     if rank not in (1, 2):
-        raise Unsupported(f"{rank}-D convolution is not supported (only 1-D and 2-D)")
-    n, c, h, wd = spatial_2d(x, "Conv input")
-    _, oc, oh, ow = spatial_2d(y, "Conv output")
+        raise Unsupported(f"{rank}-D {node.op} is not supported (only 1-D and 2-D)")
+    n, c, h, wd = spatial_2d(x, f"{node.op} input")
+    _, oc, oh, ow = spatial_2d(y, f"{node.op} output")
     kernel = list(node.attrs.get("kernel_shape", w[2:]))
     strides = list(node.attrs.get("strides", [1] * rank))
     dil = list(node.attrs.get("dilations", [1] * rank))
-    begin, _ = conv_pads(node, list(x[2:]), kernel, strides, dil, list(y[2:]))
+    begin = pad_begin(kernel, strides, dil, rank)
     kernel, strides, dil, begin = as_2d(kernel, rank, 1), as_2d(strides, rank, 1), as_2d(dil, rank, 1), as_2d(begin, rank, 0)
-    groups = int(node.attrs.get("group", 1))
     p = Params("rvpack_conv2d_params_t", dict(
         batch=n, in_channels=c, in_height=h, in_width=wd, out_channels=oc, out_height=oh, out_width=ow,
         kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0], stride_width=strides[1],
-        dilation_height=dil[0], dilation_width=dil[1], pad_top=begin[0], pad_left=begin[1], groups=groups,
-        act=act_of(node)))
+        dilation_height=dil[0], dilation_width=dil[1], pad_top=begin[0], pad_left=begin[1],
+        groups=int(node.attrs.get("group", 1)), act=act_of(node)))
+    return p, kernel[0] * kernel[1]
+
+
+def _conv_call(fn: str, p: Params, node: Node) -> KernelCall:
     bias = TensorArg(node.input(2)) if node.input(2) else Literal("NULL")
+    return KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
+
+
+@rule("Conv")
+def lower_conv(node: Node, g: Graph) -> LoweredLayer:
+    x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
+
+    def pads(kernel: list[int], strides: list[int], dil: list[int], rank: int) -> list[int]:
+        return conv_pads(node, list(x[2:]), kernel, strides, dil, list(y[2:]))[0]
+
+    p, area = _conv_geometry(node, g, pads)
+    f = p.fields
     fn = "rvpack_f32_conv2d_nchw__scalar"
-    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
-    macs = n * oc * oh * ow * (c // groups) * kernel[0] * kernel[1]
-    params = int(np.prod(w)) + (oc if node.input(2) else 0)
-    return LoweredLayer(node.name, node.op, fn, [call], macs=macs, params=params)
+    macs = f["batch"] * f["out_channels"] * f["out_height"] * f["out_width"] * (f["in_channels"] // f["groups"]) * area
+    params = int(np.prod(shape(g, node.inputs[1]))) + (f["out_channels"] if node.input(2) else 0)
+    return LoweredLayer(node.name, node.op, fn, [_conv_call(fn, p, node)], macs=macs, params=params)
 
 
 @rule("ConvTranspose")
 def lower_conv_transpose(node: Node, g: Graph) -> LoweredLayer:
-    x, w, y = shape(g, node.inputs[0]), shape(g, node.inputs[1]), shape(g, node.outputs[0])
-    rank = len(x) - 2
-    if rank not in (1, 2):
-        raise Unsupported(f"{rank}-D transposed convolution is not supported")
-    n, c, h, wd = spatial_2d(x, "ConvTranspose input")
-    _, oc, oh, ow = spatial_2d(y, "ConvTranspose output")
-    kernel = list(node.attrs.get("kernel_shape", w[2:]))
-    strides = list(node.attrs.get("strides", [1] * rank))
-    dil = list(node.attrs.get("dilations", [1] * rank))
-    out_pad = list(node.attrs.get("output_padding", [0] * rank))
-    auto = node.attrs.get("auto_pad", b"NOTSET")
-    auto = auto.decode() if isinstance(auto, bytes) else auto
-    if "output_shape" in node.attrs or auto in ("SAME_UPPER", "SAME_LOWER"):
+    x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
+    auto = _decode(node.attrs.get("auto_pad"), "NOTSET")
+
+    def pads(kernel: list[int], strides: list[int], dil: list[int], rank: int) -> list[int]:
+        if "output_shape" not in node.attrs and auto not in ("SAME_UPPER", "SAME_LOWER"):
+            return list(node.attrs.get("pads", [0] * (2 * rank)))[:rank]
+        out_pad = list(node.attrs.get("output_padding", [0] * rank))
         begin = []
         for i in range(rank):
             total = strides[i] * (x[2 + i] - 1) + out_pad[i] + (kernel[i] - 1) * dil[i] + 1 - y[2 + i]
             begin.append(total // 2 if auto != "SAME_LOWER" else total - total // 2)
-    else:
-        begin = list(node.attrs.get("pads", [0] * (2 * rank)))[:rank]
-    kernel, strides, dil, begin = as_2d(kernel, rank, 1), as_2d(strides, rank, 1), as_2d(dil, rank, 1), as_2d(begin, rank, 0)
-    groups = int(node.attrs.get("group", 1))
-    p = Params("rvpack_conv2d_params_t", dict(
-        batch=n, in_channels=c, in_height=h, in_width=wd, out_channels=oc, out_height=oh, out_width=ow,
-        kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0], stride_width=strides[1],
-        dilation_height=dil[0], dilation_width=dil[1], pad_top=begin[0], pad_left=begin[1], groups=groups,
-        act=act_of(node)))
-    bias = TensorArg(node.input(2)) if node.input(2) else Literal("NULL")
+        return begin
+
+    p, area = _conv_geometry(node, g, pads)
+    f = p.fields
     fn = "rvpack_f32_conv_transpose2d_nchw__scalar"
-    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
-    macs = n * c * h * wd * (oc // groups) * kernel[0] * kernel[1]
-    return LoweredLayer(node.name, node.op, fn, [call], macs=macs, params=int(np.prod(w)))
+    macs = f["batch"] * f["in_channels"] * f["in_height"] * f["in_width"] * (f["out_channels"] // f["groups"]) * area
+    return LoweredLayer(node.name, node.op, fn, [_conv_call(fn, p, node)], macs=macs,
+                        params=int(np.prod(shape(g, node.inputs[1]))))
 
 
 # ---- matrix multiplication --------------------------------------------------
