@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, ScratchArg, TensorArg
+from rvpack.sdk.codegen.calls import ConstArray, Literal, LoweredLayer, Params, ScratchArg, TensorArg
 from rvpack.sdk.codegen.cwriter import CWriter, c_comment, c_float, c_string
 from rvpack.sdk.codegen.lower import lower_graph
 from rvpack.sdk.frontend.names import unique_c_identifiers
@@ -418,7 +418,7 @@ def _header(model: GeneratedModel, header_lines: list[str]) -> str:
     w.line(f"rvpack_status_t {name}_run_hooked(const {name}_inputs_t* inputs, {name}_outputs_t* outputs, void* arena,")
     w.line(f"{' ' * (len(name) + 28)}size_t arena_bytes, const rvpack_layer_hook_t* hook);")
     w.line()
-    w.line(f"/* Model-independent description (names, shapes, layers, entry point). */")
+    w.line("/* Model-independent description (names, shapes, layers, entry point). */")
     w.line(f"extern const rvpack_model_desc_t {name}_model_desc;")
     w.line()
     w.line("#ifdef __cplusplus")

@@ -265,7 +265,7 @@ def lower_gemm(node: Node, g: Graph) -> LoweredLayer:
 
 @rule("MatMul")
 def lower_matmul(node: Node, g: Graph) -> LoweredLayer:
-    a, b, y = shape(g, node.inputs[0]), shape(g, node.inputs[1]), shape(g, node.outputs[0])
+    a, b = shape(g, node.inputs[0]), shape(g, node.inputs[1])
     a2 = (1,) + a if len(a) == 1 else a
     b2 = b + (1,) if len(b) == 1 else b
     m, k, n = a2[-2], a2[-1], b2[-1]
@@ -637,7 +637,7 @@ def lower_split(node: Node, g: Graph) -> LoweredLayer:
 def lower_slice(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
     starts = const(g, node, 1, "Slice starts")
-    ends = const(g, node, 2, "Slice ends")
+    const(g, node, 2, "Slice ends")  # must be constant; the extent comes from the output shape
     axes = const(g, node, 3, "Slice axes")
     steps = const(g, node, 4, "Slice steps")
     rank = len(x)

@@ -6,7 +6,6 @@ crash) for a too-small or misaligned arena. The library needs no malloc."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pytest
-import tflite
 from tflite import ActivationFunctionType as Act
 from tflite import BuiltinOperator as B
 from tflite import Padding

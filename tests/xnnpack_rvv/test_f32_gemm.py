@@ -10,7 +10,6 @@ bit, and the generated files, the registry, the header and BUILD.bazel agree.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,22 +17,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-XNN = REPO / "third_party" / "xnnpack_rvv"
+from tests.xnnpack_rvv import harness
+from tests.xnnpack_rvv.harness import VLENS, XNN, build_test_program, qemu_cmd
 TEST_SOURCE = Path(__file__).with_name("f32_gemm_test.c")
-QEMU = "qemu-riscv64-static"
-VLENS = (128, 256, 512)
 
 sys.path.insert(0, str(XNN / "tools"))
 import generate  # noqa: E402
 import pack  # noqa: E402
 
-SUMMARY_RE = re.compile(r"^(exact|float): (\d+) passed, (\d+) failed$")
 VARIANT_RE = re.compile(r"^variant (\w+) mr (\d+) lmul (\d+) nr (\d+) cases (\d+) failed (\d+)$")
 
-
-def qemu_cmd(vlen: int) -> list[str]:
-    return [QEMU, "-cpu", f"rv64,v=true,vext_spec=v1.0,elen=64,vlen={vlen}"]
 
 
 def library_sources() -> list[Path]:
@@ -45,27 +38,11 @@ def library_sources() -> list[Path]:
 
 @pytest.fixture(scope="session")
 def gemm_test(tmp_path_factory) -> Path:
-    if shutil.which(QEMU) is None:
-        pytest.skip(f"{QEMU} is not installed")
-    pytest.importorskip("ziglang")
-    exe = tmp_path_factory.mktemp("xnnpack_rvv") / "f32_gemm_test"
-    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
-           "-O2", "-g0", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DRVPACK_RVV_DEBUG",
-           f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", "-o", str(exe),
-           *map(str, library_sources()), str(TEST_SOURCE), "-lm"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return exe
+    return build_test_program(tmp_path_factory.mktemp("xnnpack_rvv"), "f32_gemm_test", library_sources(), TEST_SOURCE)
 
 
 def run_mode(exe: Path, vlen: int, mode: str) -> None:
-    proc = subprocess.run([*qemu_cmd(vlen), str(exe), mode], capture_output=True, text=True, timeout=300)
-    lines = proc.stdout.splitlines()
-    assert lines and lines[0] == f"vlenb {vlen // 8}", proc.stdout[:2000] + proc.stderr
-    summary = SUMMARY_RE.match(lines[-1])
-    assert summary is not None, proc.stdout[-4000:] + proc.stderr
-    failures = "\n".join(line for line in lines if line.startswith("FAIL") or line.startswith("("))
-    assert summary[1] == mode and int(summary[3]) == 0 and proc.returncode == 0, failures + "\n" + lines[-1]
+    lines = harness.run_mode(exe, vlen, mode)
     # Every kernel of the registry ran, with NR = LMUL * VLEN / 32.
     ran = {m[1]: (int(m[2]), int(m[3]), int(m[4]), int(m[5]))
            for m in map(VARIANT_RE.match, lines) if m is not None}
