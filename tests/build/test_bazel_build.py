@@ -111,19 +111,6 @@ def run_bundle(runner: Path, tmp: Path, x: list[float]) -> list[float]:
     return list(struct.unpack("<4f", (out / "output_0.npy").read_bytes()[-16:]))
 
 
-@pytest.fixture(scope="module")
-def rvpack_cache(tmp_path_factory):
-    """A private cache (workspace + Bazel output base) shared by this module's
-    tests; its Bazel server is shut down at the end."""
-    cache = tmp_path_factory.mktemp("rvpack-cache")
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("RVPACK_CACHE", str(cache))
-        yield cache
-    if (cache / "workspace").is_dir():
-        subprocess.run(
-            ["bazel", f"--output_base={cache / 'bazel'}", "--nohome_rc", "shutdown"],
-            cwd=cache / "workspace", capture_output=True, timeout=120,
-        )  # fmt: skip
 
 
 def assert_static_riscv64_elf(elf: bytes) -> None:

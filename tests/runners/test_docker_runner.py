@@ -12,9 +12,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper
 
 from rvpack.sdk import reference
 from rvpack.sdk.bundle import Bundle
@@ -24,6 +22,7 @@ from rvpack.sdk.runners import docker_runner
 from rvpack.sdk.runners.docker_runner import CONTAINER_LABEL, ensure_image, host_qemu, image_tag, run_docker
 from rvpack.sdk.runners.local import run_local
 from rvpack.sdk.targets import get_target
+from tests.models import write_tiny_gemm
 
 
 @pytest.fixture(scope="module")
@@ -44,13 +43,7 @@ def _leftovers(client) -> list:
 def tiny(tmp_path_factory) -> Bundle:
     """y = relu(x @ W + b), built for rv64gc, in a directory whose name has a space."""
     d = tmp_path_factory.mktemp("docker")
-    w = helper.make_tensor("W", TensorProto.FLOAT, [4, 3], np.arange(12, dtype=np.float32) / 10)
-    b = helper.make_tensor("B", TensorProto.FLOAT, [3], [0.5, -1.0, 0.25])
-    graph = helper.make_graph(
-        [helper.make_node("Gemm", ["x", "W", "B"], ["g"]), helper.make_node("Relu", ["g"], ["y"])], "tiny",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], [w, b])
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), d / "tiny.onnx")
+    write_tiny_gemm(d / "tiny.onnx")
     return build_bundle(d / "tiny.onnx", get_target("rv64gc"), d / "my tiny.rvpack", force=True).bundle
 
 

@@ -21,9 +21,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-import onnx
 import pytest
-from onnx import TensorProto, helper
 
 from rvpack.sdk import reference
 from rvpack.sdk.bundle import Bundle
@@ -31,6 +29,7 @@ from rvpack.sdk.compiler import build_bundle
 from rvpack.sdk.runners.ssh_deploy import (BoardConfigError, BoardInfo, DeployError, IncompatibleBoardError, Isa,
                                            check_compatible, deploy, load_boards, resolve_board)
 from rvpack.sdk.targets import get_target
+from tests.models import write_tiny_gemm
 
 SSHD = Path("/usr/sbin/sshd")
 QEMU_RV64 = "qemu-riscv64-static -cpu rv64"
@@ -112,13 +111,7 @@ LogLevel VERBOSE
 def tiny(tmp_path_factory) -> Path:
     """y = relu(x @ W + b), built for rv64gc."""
     d = tmp_path_factory.mktemp("tiny")
-    w = helper.make_tensor("W", TensorProto.FLOAT, [4, 3], np.arange(12, dtype=np.float32) / 10)
-    b = helper.make_tensor("B", TensorProto.FLOAT, [3], [0.5, -1.0, 0.25])
-    graph = helper.make_graph(
-        [helper.make_node("Gemm", ["x", "W", "B"], ["g"]), helper.make_node("Relu", ["g"], ["y"])], "tiny",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], [w, b])
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), d / "tiny.onnx")
+    write_tiny_gemm(d / "tiny.onnx")
     build_bundle(d / "tiny.onnx", get_target("rv64gc"), d / "tiny.rvpack", force=True)
     return d / "tiny.rvpack"
 

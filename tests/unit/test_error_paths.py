@@ -19,6 +19,7 @@ from onnx import TensorProto, helper
 from rvpack.sdk.compiler import build_bundle
 from rvpack.sdk.errors import BuildError
 from rvpack.sdk.targets import get_target
+from tests.models import write_tiny_gemm
 from tests.tflite_builder import ModelSpec, Op, T, build as build_tflite
 
 
@@ -38,15 +39,7 @@ def assert_clean_error(proc: subprocess.CompletedProcess, *fragments: str) -> No
 @pytest.fixture(scope="module")
 def tiny_onnx(tmp_path_factory) -> Path:
     """y = relu(x @ W + b): small, quick to build."""
-    w = helper.make_tensor("W", TensorProto.FLOAT, [4, 3], np.arange(12, dtype=np.float32) / 10)
-    b = helper.make_tensor("B", TensorProto.FLOAT, [3], [0.5, -1.0, 0.25])
-    graph = helper.make_graph(
-        [helper.make_node("Gemm", ["x", "W", "B"], ["g"]), helper.make_node("Relu", ["g"], ["y"])], "tiny",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2, 4])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [2, 3])], [w, b])
-    path = tmp_path_factory.mktemp("tiny") / "tiny.onnx"
-    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)], ir_version=8), path)
-    return path
+    return write_tiny_gemm(tmp_path_factory.mktemp("tiny") / "tiny.onnx")
 
 
 @pytest.fixture(scope="module")
