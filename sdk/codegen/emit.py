@@ -55,15 +55,16 @@ def generate(graph: Graph, out_dir: Path, name: str, header_lines: list[str], ke
     graph = _materialize_outputs(graph)
     layers = lower_graph(graph, kernel_isa)
     alias = _choose_views(graph, layers)
+    roots = _view_roots(graph, alias)
     executed = [layer for layer in layers if layer.node_name not in alias]
-    plan = plan_arena(_buffers(graph, executed, alias))
+    plan = plan_arena(_buffers(graph, executed, roots))
     in_fields = unique_c_identifiers(graph.inputs)
     out_fields = unique_c_identifiers(graph.outputs)
     inputs = [IOTensor(n, f, np.dtype(graph.tensors[n].dtype), graph.tensors[n].shape or ()) for n, f in zip(graph.inputs, in_fields)]
     outputs = [IOTensor(n.removesuffix(_COPY_SUFFIX), f.removesuffix(_COPY_SUFFIX), np.dtype(graph.tensors[n].dtype),
                         graph.tensors[n].shape or ()) for n, f in zip(graph.outputs, out_fields)]
     weight_offsets, weights_bytes = _write_weights(graph, executed, out_dir / "weights.bin")
-    resolver = _Resolver(graph, alias, plan, weight_offsets)
+    resolver = _Resolver(graph, roots, plan, weight_offsets)
     model = GeneratedModel(name, layers, executed, plan, weights_bytes, inputs, outputs,
                            _layer_outputs(graph, layers, alias, resolver))
     (out_dir / "model.c").write_text(_model_c(model, graph, resolver, header_lines))
@@ -108,13 +109,18 @@ def _choose_views(graph: Graph, layers: list[LoweredLayer]) -> dict[str, str]:
     return views
 
 
-def _buffers(graph: Graph, executed: list[LoweredLayer], alias: dict[str, str]) -> list[Buffer]:
-    nodes = {n.name: n for n in graph.nodes}
+def _view_roots(graph: Graph, alias: dict[str, str]) -> dict[str, str]:
+    """view output tensor -> the tensor whose memory it shares (chains followed)."""
     root: dict[str, str] = {}
     for node in graph.nodes:  # topological: a view's source is resolved first
         if node.name in alias:
             src = alias[node.name]
             root[node.outputs[0]] = root.get(src, src)
+    return root
+
+
+def _buffers(graph: Graph, executed: list[LoweredLayer], root: dict[str, str]) -> list[Buffer]:
+    nodes = {n.name: n for n in graph.nodes}
     first: dict[str, int] = {}
     last: dict[str, int] = {}
     for step, layer in enumerate(executed):
@@ -184,13 +190,8 @@ def _layer_outputs(graph: Graph, layers: list[LoweredLayer], alias: dict[str, st
 class _Resolver:
     """Turns tensor names into C pointer expressions inside a layer function."""
 
-    def __init__(self, graph: Graph, alias: dict[str, str], plan: ArenaPlan, weights: dict[str, int]) -> None:
-        self.graph, self.plan, self.weights = graph, plan, weights
-        self.root: dict[str, str] = {}
-        for node in graph.nodes:
-            if node.name in alias:
-                src = alias[node.name]
-                self.root[node.outputs[0]] = self.root.get(src, src)
+    def __init__(self, graph: Graph, roots: dict[str, str], plan: ArenaPlan, weights: dict[str, int]) -> None:
+        self.graph, self.plan, self.weights, self.root = graph, plan, weights, roots
         self.inputs = {n: k for k, n in enumerate(graph.inputs)}
         self.outputs = {n: k for k, n in enumerate(graph.outputs)}
 

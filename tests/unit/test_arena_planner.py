@@ -46,7 +46,7 @@ def _plan_for(path: Path, shapes=None):
     layers = lower_graph(graph)
     views = emit._choose_views(graph, layers)
     executed = [layer for layer in layers if layer.node_name not in views]
-    return plan_arena(emit._buffers(graph, executed, views))
+    return plan_arena(emit._buffers(graph, executed, emit._view_roots(graph, views)))
 
 
 MODELS = [
