@@ -11,17 +11,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-static struct rvpack_f32_minmax_params minmax_of(const rvpack_activation_t* act) {
-  switch (act->kind) {
-    case RVPACK_ACT_RELU:
-      return rvpack_f32_minmax_params_relu();
-    case RVPACK_ACT_CLAMP:
-      return rvpack_f32_minmax_params_init(act->a, act->b);
-    default: /* the code generator only picks this kernel for NONE, RELU, CLAMP */
-      return rvpack_f32_minmax_params_none();
-  }
-}
-
 void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* weights,
                                  const float* bias, float* output, float* scratch) {
   const rvpack_conv2d_params_t* c = &p->conv;
@@ -32,7 +21,7 @@ void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const floa
   const size_t in_plane = (size_t)c->in_height * (size_t)c->in_width;
   const size_t pixels = (size_t)c->out_height * (size_t)c->out_width;
   const size_t mr = (size_t)p->mr;
-  const struct rvpack_f32_minmax_params minmax = minmax_of(&c->act);
+  const struct rvpack_f32_minmax_params minmax = rvpack_rvv_clamp_of(&c->act);
   const struct rvpack_im2col_params im2col = {
       .channels = icg,
       .input_height = (size_t)c->in_height,

@@ -52,58 +52,18 @@ static void binary_row(int32_t op, int64_t n, const float* a, int64_t sa, const 
 #undef RVPACK_BINARY_LOOP
 
 void rvpack_f32_binary__scalar(const rvpack_binary_params_t* p, const float* a, const float* b, float* y) {
-  /* Canonicalise the iteration space: drop size-1 dims and merge neighbours
-   * that are contiguous for both operands (y is dense, so always mergeable).
-   * NCHW + per-channel bias ends up as [N*C][H*W], elementwise as one row. */
-  /* left: per-dim countdown for the odometer, filled here rather than by a
-   * separate loop or zero-init (at -Os those become memcpy/memset calls, and
-   * the bare-metal build has no libc). */
-  int64_t shape[RVPACK_BINARY_MAX_RANK], left[RVPACK_BINARY_MAX_RANK];
-  int64_t sa[RVPACK_BINARY_MAX_RANK], sb[RVPACK_BINARY_MAX_RANK];
-  int rank = 0;
-  const int in_rank = p->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : p->rank;
-  for (int d = 0; d < in_rank; ++d) {
-    const int64_t s = p->shape[d];
-    if (s == 0) return;
-    if (s == 1) continue;
-    if (rank > 0 && sa[rank - 1] == p->a_strides[d] * s && sb[rank - 1] == p->b_strides[d] * s) {
-      shape[rank - 1] *= s;
-      left[rank - 1] = shape[rank - 1];
-      sa[rank - 1] = p->a_strides[d];
-      sb[rank - 1] = p->b_strides[d];
-      continue;
-    }
-    shape[rank] = left[rank] = s;
-    sa[rank] = p->a_strides[d];
-    sb[rank] = p->b_strides[d];
-    ++rank;
-  }
-  if (rank == 0) { /* a single element */
-    shape[0] = left[0] = 1;
-    sa[0] = sb[0] = 0;
-    rank = 1;
-  }
-
-  const int inner = rank - 1;
-  const int64_t n = shape[inner];
+  rvpack_internal_loop_t l;
+  const int rank = p->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : p->rank;
+  if (!rvpack_internal_loop_init(&l, rank, p->shape, p->a_strides, p->b_strides, 0, 0)) return;
+  const int inner = l.rank - 1;
+  const int64_t n = l.shape[inner];
   int64_t off_a = 0, off_b = 0;
   float* yr = y;
-  for (;;) {
-    binary_row(p->op, n, a + off_a, sa[inner], b + off_b, sb[inner], yr);
+  do {
+    binary_row(p->op, n, a + off_a, l.s0[inner], b + off_b, l.s1[inner], yr);
     rvpack_internal_activate_inplace((size_t)n, yr, &p->act);
     yr += n;
-    /* Odometer increment over the outer dims. */
-    int d = inner - 1;
-    for (; d >= 0; --d) {
-      off_a += sa[d];
-      off_b += sb[d];
-      if (--left[d] > 0) break;
-      off_a -= sa[d] * shape[d];
-      off_b -= sb[d] * shape[d];
-      left[d] = shape[d];
-    }
-    if (d < 0) break;
-  }
+  } while (rvpack_internal_loop_next(&l, &off_a, &off_b));
 }
 
 void rvpack_f32_channel_affine__scalar(const rvpack_channel_affine_params_t* p, const float* x,

@@ -56,53 +56,15 @@ static void copy_row(int32_t es, int64_t n, const unsigned char* src, int64_t si
 #undef RVPACK_COPY_ROW
 
 void rvpack_copy_strided(const rvpack_copy_params_t* p, const void* x, void* y) {
-  /* Canonicalise: drop size-1 dims, merge neighbours contiguous on both
-   * sides (a Concat slice becomes a few long rows, a dense copy one row).
-   * left is the odometer's per-dim countdown, filled here rather than by a
-   * separate loop or zero-init: at -Os those become memcpy/memset calls, and
-   * the bare-metal build has no libc. */
-  int64_t shape[RVPACK_COPY_MAX_RANK], left[RVPACK_COPY_MAX_RANK];
-  int64_t si[RVPACK_COPY_MAX_RANK], so[RVPACK_COPY_MAX_RANK];
-  int rank = 0;
-  const int in_rank = p->rank > RVPACK_COPY_MAX_RANK ? RVPACK_COPY_MAX_RANK : p->rank;
-  for (int d = 0; d < in_rank; ++d) {
-    const int64_t s = p->shape[d];
-    if (s == 0) return;
-    if (s == 1) continue;
-    if (rank > 0 && si[rank - 1] == p->in_strides[d] * s && so[rank - 1] == p->out_strides[d] * s) {
-      shape[rank - 1] *= s;
-      left[rank - 1] = shape[rank - 1];
-      si[rank - 1] = p->in_strides[d];
-      so[rank - 1] = p->out_strides[d];
-      continue;
-    }
-    shape[rank] = left[rank] = s;
-    si[rank] = p->in_strides[d];
-    so[rank] = p->out_strides[d];
-    ++rank;
-  }
-  if (rank == 0) {
-    shape[0] = left[0] = 1;
-    si[0] = so[0] = 1;
-    rank = 1;
-  }
-
+  rvpack_internal_loop_t l;
+  const int rank = p->rank > RVPACK_COPY_MAX_RANK ? RVPACK_COPY_MAX_RANK : p->rank;
+  if (!rvpack_internal_loop_init(&l, rank, p->shape, p->in_strides, p->out_strides, 1, 1)) return;
   const int32_t es = p->elem_size;
   const unsigned char* src = (const unsigned char*)x + p->in_offset * es;
   unsigned char* dst = (unsigned char*)y + p->out_offset * es;
-  const int inner = rank - 1;
+  const int inner = l.rank - 1;
   int64_t off_i = 0, off_o = 0;
-  for (;;) {
-    copy_row(es, shape[inner], src + off_i * es, si[inner], dst + off_o * es, so[inner]);
-    int d = inner - 1;
-    for (; d >= 0; --d) {
-      off_i += si[d];
-      off_o += so[d];
-      if (--left[d] > 0) break;
-      off_i -= si[d] * shape[d];
-      off_o -= so[d] * shape[d];
-      left[d] = shape[d];
-    }
-    if (d < 0) break;
-  }
+  do {
+    copy_row(es, l.shape[inner], src + off_i * es, l.s0[inner], dst + off_o * es, l.s1[inner]);
+  } while (rvpack_internal_loop_next(&l, &off_i, &off_o));
 }

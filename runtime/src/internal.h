@@ -56,4 +56,67 @@ static inline void rvpack_internal_tap_range(int32_t start, int32_t dilation, in
   *hi = h;
 }
 
+/* ---- strided N-d loops over two operands ------------------------------ */
+#define RVPACK_INTERNAL_LOOP_MAX_RANK 8
+
+/* The iteration space of an elementwise or copy kernel with two strided
+ * operands (element strides s0, s1), canonicalised: size-1 dims dropped and
+ * neighbours contiguous on both sides merged (NCHW + per-channel bias
+ * becomes [N*C][H*W], a dense copy one row). The innermost dim is the row a
+ * kernel processes at once; the odometer walks the others. left[] is the
+ * odometer's per-dim countdown, filled while canonicalising rather than by a
+ * separate loop or zero-init: at -Os those become memset calls, and the
+ * bare-metal build has no libc. */
+typedef struct rvpack_internal_loop {
+  int rank;
+  int64_t shape[RVPACK_INTERNAL_LOOP_MAX_RANK], left[RVPACK_INTERNAL_LOOP_MAX_RANK];
+  int64_t s0[RVPACK_INTERNAL_LOOP_MAX_RANK], s1[RVPACK_INTERNAL_LOOP_MAX_RANK];
+} rvpack_internal_loop_t;
+
+/* Fills l from rank dims (rank <= RVPACK_INTERNAL_LOOP_MAX_RANK). Returns 0
+ * if the space is empty (a zero dim). A space of one element becomes one row
+ * of length 1 with strides unit0, unit1. */
+static inline int rvpack_internal_loop_init(rvpack_internal_loop_t* l, int rank, const int32_t* shape,
+                                            const int64_t* s0, const int64_t* s1, int64_t unit0, int64_t unit1) {
+  int r = 0;
+  for (int d = 0; d < rank; ++d) {
+    const int64_t s = shape[d];
+    if (s == 0) return 0;
+    if (s == 1) continue;
+    if (r > 0 && l->s0[r - 1] == s0[d] * s && l->s1[r - 1] == s1[d] * s) {
+      l->shape[r - 1] *= s;
+      l->left[r - 1] = l->shape[r - 1];
+      l->s0[r - 1] = s0[d];
+      l->s1[r - 1] = s1[d];
+      continue;
+    }
+    l->shape[r] = l->left[r] = s;
+    l->s0[r] = s0[d];
+    l->s1[r] = s1[d];
+    ++r;
+  }
+  if (r == 0) {
+    l->shape[0] = l->left[0] = 1;
+    l->s0[0] = unit0;
+    l->s1[0] = unit1;
+    r = 1;
+  }
+  l->rank = r;
+  return 1;
+}
+
+/* Moves the offsets to the next row (odometer over all dims but the
+ * innermost); returns 0 after the last row. */
+static inline int rvpack_internal_loop_next(rvpack_internal_loop_t* l, int64_t* off0, int64_t* off1) {
+  for (int d = l->rank - 2; d >= 0; --d) {
+    *off0 += l->s0[d];
+    *off1 += l->s1[d];
+    if (--l->left[d] > 0) return 1;
+    *off0 -= l->s0[d] * l->shape[d];
+    *off1 -= l->s1[d] * l->shape[d];
+    l->left[d] = l->shape[d];
+  }
+  return 0;
+}
+
 #endif /* RVPACK_SRC_INTERNAL_H_ */

@@ -25,16 +25,14 @@
 // rows holds NaNs that would poison a result that read them.
 #define _DEFAULT_SOURCE
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "rvpack_rvv/convgemm.h"
 #include "rvpack_rvv/im2col.h"
+#include "rvv_test_util.h"
 
 struct variant {
   size_t mr;
@@ -48,112 +46,12 @@ static const struct variant kVariants[] = {
 #include "f32-convgemm/f32-convgemm.inc"
 };
 #undef RVPACK_UKERNEL
-#define NVARIANTS (sizeof kVariants / sizeof kVariants[0])
-
-struct clamp {
-  const char* name;
-  float min, max;
-};
-
-static const struct clamp kClampsExact[] = {
-    {"none", -INFINITY, INFINITY},
-    {"relu", 0.0f, INFINITY},
-    {"relu6", 0.0f, 6.0f},
-};
-
-static const struct clamp kClampsFloat[] = {
-    {"none", -INFINITY, INFINITY},
-    {"clip(-0.5,0.75)", -0.5f, 0.75f},
-};
+#define NVARIANTS RVV_TEST_COUNT(kVariants)
 
 static const size_t kExactK[] = {1, 2, 3, 4, 5, 8, 16, 17};  // K unroll: 1 or 2
 static const size_t kFloatK[] = {1, 7, 64, 97};
 
-#define MARGIN 16  // sentinel floats before and after each output buffer
-#define MAX_FAIL_LINES 30
-
-static const uint32_t kSentinelBits = 0x7fc0dead;  // a quiet NaN no kernel produces
-
-static int g_fail_lines;
-static uint32_t g_rng = 0x12345678u;
-
-static uint32_t rng_next(void) {  // xorshift32
-  g_rng ^= g_rng << 13;
-  g_rng ^= g_rng >> 17;
-  g_rng ^= g_rng << 5;
-  return g_rng;
-}
-
-static float rand_int(int lo, int hi) { return (float) (lo + (int) (rng_next() % (uint32_t) (hi - lo + 1))); }
-
-static float rand_unit(void) { return (float) (rng_next() >> 8) * 0x1.0p-23f - 1.0f; }  // [-1, 1)
-
-static float sentinel(void) {
-  float f;
-  memcpy(&f, &kSentinelBits, sizeof f);
-  return f;
-}
-
-static int is_sentinel(float f) {
-  uint32_t bits;
-  memcpy(&bits, &f, sizeof bits);
-  return bits == kSentinelBits;
-}
-
-static int same_bits(float a, float b) { return memcmp(&a, &b, sizeof a) == 0; }
-
-static void fail_line(const char* fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void fail_line(const char* fmt, ...) {
-  if (g_fail_lines++ >= MAX_FAIL_LINES) {
-    return;
-  }
-  printf("FAIL ");
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
-}
-
-// A read/write region whose end abuts an inaccessible page.
-struct guarded {
-  unsigned char* base;
-  size_t size;
-};
-
-static struct guarded guarded_new(size_t size) {
-  const size_t page = (size_t) sysconf(_SC_PAGESIZE);
-  size = (size + page - 1) / page * page;
-  unsigned char* base = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base == MAP_FAILED || mprotect(base + size, page, PROT_NONE) != 0) {
-    perror("mmap");
-    exit(2);
-  }
-  struct guarded g = {base, size};
-  return g;
-}
-
-static float* guarded_tail(const struct guarded* g, size_t bytes) {
-  if (bytes > g->size) {
-    fprintf(stderr, "guarded buffer too small (%zu > %zu)\n", bytes, g->size);
-    exit(2);
-  }
-  return (float*) (g->base + g->size - bytes);
-}
-
-static void* xmalloc(size_t bytes) {
-  void* p = malloc(bytes + 1);
-  if (p == NULL) {
-    fprintf(stderr, "out of memory\n");
-    exit(2);
-  }
-  return p;
-}
-
-static struct guarded g_w, g_b, g_bias, g_in;
-
-static size_t vlenb(void) { return rvpack_rvv_vlenb(); }
+static struct rvv_test_guarded g_w, g_b, g_bias, g_in;
 
 // ---------------------------------------------------------------------------
 // exact / float: each kernel against the scalar reference.
@@ -161,26 +59,19 @@ static size_t vlenb(void) { return rvpack_rvv_vlenb(); }
 struct gemm_case {
   const struct variant* v;
   size_t nr, m, n, k;
-  const struct clamp* clamp;
+  const struct rvv_test_clamp* clamp;
   int padded;  // w_stride, b_stride, c_stride larger than needed
   int with_bias;
   int float_data;
 };
 
-static void fail_case(const struct gemm_case* cs, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void fail_case(const struct gemm_case* cs, const char* fmt, ...) {
-  if (g_fail_lines++ >= MAX_FAIL_LINES) {
-    return;
-  }
-  printf("FAIL %s nr=%zu m=%zu n=%zu k=%zu clamp=%s strides=%s bias=%s data=%s: ", cs->v->name, cs->nr, cs->m,
-         cs->n, cs->k, cs->clamp->name, cs->padded ? "padded" : "dense", cs->with_bias ? "yes" : "NULL",
-         cs->float_data ? "float" : "int");
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
+// The case, as FAIL lines name it.
+static const char* case_str(const struct gemm_case* cs) {
+  static char buf[320];
+  snprintf(buf, sizeof buf, "%s nr=%zu m=%zu n=%zu k=%zu clamp=%s strides=%s bias=%s data=%s", cs->v->name, cs->nr,
+           cs->m, cs->n, cs->k, cs->clamp->name, cs->padded ? "padded" : "dense", cs->with_bias ? "yes" : "NULL",
+           cs->float_data ? "float" : "int");
+  return buf;
 }
 
 // Returns 1 if the case passed.
@@ -193,25 +84,25 @@ static int run_gemm_case(const struct gemm_case* cs) {
   // Weights: m rows, B: k rows; the last row of each ends at a guard page,
   // the padding of the others holds NaNs.
   // Small-integer data is also kept as integers (wi, bi) for the plain loop.
-  float* w = guarded_tail(&g_w, ((m - 1) * w_elems + k) * sizeof(float));
-  int* wi = xmalloc(m * k * sizeof(int));
-  int* bi = xmalloc(k * n * sizeof(int));
+  float* w = rvv_test_guarded_tail(&g_w, ((m - 1) * w_elems + k) * sizeof(float));
+  int* wi = rvv_test_xmalloc(m * k * sizeof(int));
+  int* bi = rvv_test_xmalloc(k * n * sizeof(int));
   for (size_t i = 0; i < m; i++) {
     for (size_t kk = 0; kk < w_elems; kk++) {
       if (kk < k) {
-        wi[i * k + kk] = (int) (rng_next() % 9) - 4;
-        w[i * w_elems + kk] = cs->float_data ? rand_unit() : (float) wi[i * k + kk];
+        wi[i * k + kk] = (int) (rvv_test_rng_next() % 9) - 4;
+        w[i * w_elems + kk] = cs->float_data ? rvv_test_rand_unit() : (float) wi[i * k + kk];
       } else if (i + 1 < m) {
         w[i * w_elems + kk] = NAN;
       }
     }
   }
-  float* b = guarded_tail(&g_b, ((k - 1) * b_elems + n) * sizeof(float));
+  float* b = rvv_test_guarded_tail(&g_b, ((k - 1) * b_elems + n) * sizeof(float));
   for (size_t kk = 0; kk < k; kk++) {
     for (size_t j = 0; j < b_elems; j++) {
       if (j < n) {
-        bi[kk * n + j] = (int) (rng_next() % 9) - 4;
-        b[kk * b_elems + j] = cs->float_data ? rand_unit() : (float) bi[kk * n + j];
+        bi[kk * n + j] = (int) (rvv_test_rng_next() % 9) - 4;
+        b[kk * b_elems + j] = cs->float_data ? rvv_test_rand_unit() : (float) bi[kk * n + j];
       } else if (kk + 1 < k) {
         b[kk * b_elems + j] = NAN;
       }
@@ -219,31 +110,28 @@ static int run_gemm_case(const struct gemm_case* cs) {
   }
   float* bias = NULL;
   if (cs->with_bias) {
-    bias = guarded_tail(&g_bias, m * sizeof(float));
+    bias = rvv_test_guarded_tail(&g_bias, m * sizeof(float));
     for (size_t i = 0; i < m; i++) {
-      bias[i] = cs->float_data ? rand_unit() : rand_int(-16, 16);
+      bias[i] = cs->float_data ? rvv_test_rand_unit() : rvv_test_rand_int(-16, 16);
     }
   }
 
-  const size_t c_total = 2 * MARGIN + m * c_elems;
-  float* c_ref = xmalloc(c_total * sizeof(float));
-  float* c_ukr = xmalloc(c_total * sizeof(float));
-  for (size_t i = 0; i < c_total; i++) {
-    c_ref[i] = c_ukr[i] = sentinel();
-  }
+  const size_t c_total = 2 * RVV_TEST_MARGIN + m * c_elems;
+  float* c_ref = rvv_test_sentinel_floats(c_total);
+  float* c_ukr = rvv_test_sentinel_floats(c_total);
   const struct rvpack_f32_minmax_params params = rvpack_f32_minmax_params_init(cs->clamp->min, cs->clamp->max);
   rvpack_f32_convgemm_minmax_reference__scalar(m, n, k * sizeof(float), w, w_elems * sizeof(float), b,
-                                               b_elems * sizeof(float), bias, c_ref + MARGIN,
+                                               b_elems * sizeof(float), bias, c_ref + RVV_TEST_MARGIN,
                                                c_elems * sizeof(float), &params);
-  cs->v->fn(m, n, k * sizeof(float), w, w_elems * sizeof(float), b, b_elems * sizeof(float), bias, c_ukr + MARGIN,
-            c_elems * sizeof(float), &params);
+  cs->v->fn(m, n, k * sizeof(float), w, w_elems * sizeof(float), b, b_elems * sizeof(float), bias,
+            c_ukr + RVV_TEST_MARGIN, c_elems * sizeof(float), &params);
 
   int ok = 1;
   // The reference against a plain double-precision loop; the kernel against
   // the reference, bit for bit (same fma order), for both kinds of data.
   for (size_t i = 0; i < m && ok; i++) {
     for (size_t j = 0; j < n && ok; j++) {
-      const size_t at = MARGIN + i * c_elems + j;
+      const size_t at = RVV_TEST_MARGIN + i * c_elems + j;
       double acc = bias != NULL ? bias[i] : 0.0, mag = fabs(acc);
       if (!cs->float_data) {
         // In integers: exact, and fast (QEMU emulates every FP operation).
@@ -265,22 +153,22 @@ static int run_gemm_case(const struct gemm_case* cs) {
       // float32 rounding of k + 1 terms with fma: 1e-6 * (k + 1) bounds it.
       const double tol = cs->float_data ? 1e-6 * (double) (k + 1) * mag + 1e-30 : 0.0;
       if (!(fabs((double) c_ref[at] - want) <= tol)) {
-        fail_case(cs, "reference c[%zu][%zu] = %.9g, plain loop %.9g, tolerance %.3g", i, j, c_ref[at], want, tol);
+        rvv_test_fail("%s: reference c[%zu][%zu] = %.9g, plain loop %.9g, tolerance %.3g", case_str(cs), i, j,
+                      c_ref[at], want, tol);
         ok = 0;
-      } else if (!same_bits(c_ukr[at], c_ref[at])) {
-        fail_case(cs, "c[%zu][%zu] = %.9g, expected %.9g", i, j, c_ukr[at], c_ref[at]);
+      } else if (!rvv_test_same_bits(c_ukr[at], c_ref[at])) {
+        rvv_test_fail("%s: c[%zu][%zu] = %.9g, expected %.9g", case_str(cs), i, j, c_ukr[at], c_ref[at]);
         ok = 0;
       }
     }
   }
   // Nothing outside the output may change.
-  for (size_t at = 0; at < c_total && ok; at++) {
-    if (is_sentinel(c_ref[at]) && !is_sentinel(c_ukr[at])) {
-      const long rel = (long) at - MARGIN;
-      fail_case(cs, "wrote %.9g outside the output, at float offset %ld from c (row %ld, column %ld)", c_ukr[at],
-                rel, rel < 0 ? -1 : rel / (long) c_elems, rel < 0 ? rel : rel % (long) c_elems);
-      ok = 0;
-    }
+  const size_t stray = rvv_test_first_stray_write(c_ref, c_ukr, c_total);
+  if (ok && stray < c_total) {
+    const long rel = (long) stray - RVV_TEST_MARGIN;
+    rvv_test_fail("%s: wrote %.9g outside the output, at float offset %ld from c (row %ld, column %ld)", case_str(cs),
+                  c_ukr[stray], rel, rel < 0 ? -1 : rel / (long) c_elems, rel < 0 ? rel : rel % (long) c_elems);
+    ok = 0;
   }
   free(wi);
   free(bi);
@@ -290,24 +178,22 @@ static int run_gemm_case(const struct gemm_case* cs) {
 }
 
 static int run_gemm_tests(int float_data, const char* filter) {
-  const struct clamp* clamps = float_data ? kClampsFloat : kClampsExact;
-  const size_t nclamps = float_data ? sizeof kClampsFloat / sizeof kClampsFloat[0]
-                                    : sizeof kClampsExact / sizeof kClampsExact[0];
+  const struct rvv_test_clamp* clamps = float_data ? rvv_test_clamps_float : rvv_test_clamps_exact;
+  const size_t nclamps = float_data ? RVV_TEST_COUNT(rvv_test_clamps_float) : RVV_TEST_COUNT(rvv_test_clamps_exact);
   const size_t* ks = float_data ? kFloatK : kExactK;
-  const size_t nks = float_data ? sizeof kFloatK / sizeof kFloatK[0] : sizeof kExactK / sizeof kExactK[0];
+  const size_t nks = float_data ? RVV_TEST_COUNT(kFloatK) : RVV_TEST_COUNT(kExactK);
   // Layouts: clamp x (dense, padded) x (bias, NULL).
   const size_t nlayouts = nclamps * 4;
-  size_t passed = 0, failed = 0;
   for (size_t vi = 0; vi < NVARIANTS; vi++) {
     const struct variant* v = &kVariants[vi];
     if (filter != NULL && strstr(v->name, filter) == NULL) {
       continue;
     }
-    const size_t nr = v->lmul * vlenb() / sizeof(float);
+    const size_t nr = v->lmul * rvv_test_vlenb() / sizeof(float);
     if (nr != rvpack_f32_convgemm_rvv_nr(v->lmul)) {
-      fail_line("%s: rvpack_f32_convgemm_rvv_nr(%zu) = %zu, expected %zu", v->name, v->lmul,
-                rvpack_f32_convgemm_rvv_nr(v->lmul), nr);
-      failed++;
+      rvv_test_fail("%s: rvpack_f32_convgemm_rvv_nr(%zu) = %zu, expected %zu", v->name, v->lmul,
+                    rvpack_f32_convgemm_rvv_nr(v->lmul), nr);
+      rvv_test_failed++;
     }
     // n: 1 .. NR + 1 and 2 * NR + 3 (exact); around the vector edges (float).
     size_t ns[1024], nns = 0;
@@ -366,14 +252,10 @@ static int run_gemm_tests(int float_data, const char* filter) {
       }
     }
     printf("variant %s mr %zu lmul %zu nr %zu cases %zu failed %zu\n", v->name, v->mr, v->lmul, nr, cases, vfailed);
-    passed += cases - vfailed;
-    failed += vfailed;
+    rvv_test_passed += cases - vfailed;
+    rvv_test_failed += vfailed;
   }
-  if (g_fail_lines > MAX_FAIL_LINES) {
-    printf("(%d more FAIL lines not shown)\n", g_fail_lines - MAX_FAIL_LINES);
-  }
-  printf("%s: %zu passed, %zu failed\n", float_data ? "float" : "exact", passed, failed);
-  return failed == 0 && passed > 0 ? 0 : 1;
+  return rvv_test_summary(float_data ? "float" : "exact");
 }
 
 // ---------------------------------------------------------------------------
@@ -422,31 +304,24 @@ static float direct_tap(const struct conv_shape* s, const float* in, size_t ic, 
   return in[(ic * s->h + (size_t) ih) * s->w + (size_t) iw];
 }
 
-static void fail_shape(const struct conv_shape* s, const char* what, size_t p0, size_t pc, const char* fmt, ...)
-    __attribute__((format(printf, 5, 6)));
-
-static void fail_shape(const struct conv_shape* s, const char* what, size_t p0, size_t pc, const char* fmt, ...) {
-  if (g_fail_lines++ >= MAX_FAIL_LINES) {
-    return;
-  }
-  printf("FAIL %s C=%zu H=%zu W=%zu kernel=%zux%zu stride=%zux%zu dilation=%zux%zu pads(t,l,b,r)=%zu,%zu,%zu,%zu "
-         "pixels=[%zu,+%zu): ",
-         what, s->c, s->h, s->w, s->kh, s->kw, s->sh, s->sw, s->dh, s->dw, s->pt, s->pl, s->pb, s->pr, p0, pc);
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
+// `what` on the pixels [p0, p0 + pc) of the shape, as FAIL lines name it.
+static const char* shape_str(const struct conv_shape* s, const char* what, size_t p0, size_t pc) {
+  static char buf[512];
+  snprintf(buf, sizeof buf,
+           "%s C=%zu H=%zu W=%zu kernel=%zux%zu stride=%zux%zu dilation=%zux%zu pads(t,l,b,r)=%zu,%zu,%zu,%zu "
+           "pixels=[%zu,+%zu)",
+           what, s->c, s->h, s->w, s->kh, s->kw, s->sh, s->sw, s->dh, s->dw, s->pt, s->pl, s->pb, s->pr, p0, pc);
+  return buf;
 }
 
 // The image: [C][H][W] nonzero integers, ending at a guard page.
 static float* make_input(const struct conv_shape* s, int lo, int hi) {
   const size_t count = s->c * s->h * s->w;
-  float* in = guarded_tail(&g_in, count * sizeof(float));
+  float* in = rvv_test_guarded_tail(&g_in, count * sizeof(float));
   for (size_t i = 0; i < count; i++) {
     float x;
     do {
-      x = rand_int(lo, hi);
+      x = rvv_test_rand_int(lo, hi);
     } while (x == 0.0f);
     in[i] = x;
   }
@@ -459,14 +334,11 @@ static int check_im2col_window(const struct conv_shape* s, const float* in, size
   const struct rvpack_im2col_params p = im2col_params(s);
   const size_t k = rvpack_im2col_nchw_rows(&p);
   const size_t stride = padded ? pc + 3 : pc;
-  const size_t total = 2 * MARGIN + k * stride;
-  float* ref = xmalloc(total * sizeof(float));
-  float* vec = xmalloc(total * sizeof(float));
-  for (size_t i = 0; i < total; i++) {
-    ref[i] = vec[i] = sentinel();
-  }
-  rvpack_f32_im2col_nchw__scalar(&p, in, p0, pc, ref + MARGIN, stride * sizeof(float));
-  rvpack_f32_im2col_nchw__rvv(&p, in, p0, pc, vec + MARGIN, stride * sizeof(float));
+  const size_t total = 2 * RVV_TEST_MARGIN + k * stride;
+  float* ref = rvv_test_sentinel_floats(total);
+  float* vec = rvv_test_sentinel_floats(total);
+  rvpack_f32_im2col_nchw__scalar(&p, in, p0, pc, ref + RVV_TEST_MARGIN, stride * sizeof(float));
+  rvpack_f32_im2col_nchw__rvv(&p, in, p0, pc, vec + RVV_TEST_MARGIN, stride * sizeof(float));
   int ok = 1;
   for (size_t ic = 0; ic < s->c && ok; ic++) {
     for (size_t kh = 0; kh < s->kh && ok; kh++) {
@@ -475,10 +347,10 @@ static int check_im2col_window(const struct conv_shape* s, const float* in, size
         for (size_t j = 0; j < pc && ok; j++) {
           const size_t px = p0 + j, oh = px / p.output_width, ow = px % p.output_width;
           const float want = direct_tap(s, in, ic, kh, kw, oh, ow);
-          const float got = ref[MARGIN + row * stride + j];
-          if (!same_bits(got, want)) {
-            fail_shape(s, "im2col scalar", p0, pc, "row %zu (ic %zu kh %zu kw %zu) pixel %zu = %g, expected %g", row,
-                       ic, kh, kw, px, got, want);
+          const float got = ref[RVV_TEST_MARGIN + row * stride + j];
+          if (!rvv_test_same_bits(got, want)) {
+            rvv_test_fail("%s: row %zu (ic %zu kh %zu kw %zu) pixel %zu = %g, expected %g",
+                          shape_str(s, "im2col scalar", p0, pc), row, ic, kh, kw, px, got, want);
             ok = 0;
           }
         }
@@ -486,13 +358,14 @@ static int check_im2col_window(const struct conv_shape* s, const float* in, size
     }
   }
   for (size_t i = 0; i < total && ok; i++) {
-    const int inside = i >= MARGIN && i < MARGIN + k * stride && (i - MARGIN) % stride < pc;
-    if (!inside && !is_sentinel(ref[i])) {
-      fail_shape(s, "im2col scalar", p0, pc, "wrote outside the panel at float offset %ld", (long) i - MARGIN);
+    const long at = (long) i - RVV_TEST_MARGIN;  // float offset from the panel
+    const int inside = at >= 0 && (size_t) at < k * stride && (size_t) at % stride < pc;
+    if (!inside && !rvv_test_is_sentinel(ref[i])) {
+      rvv_test_fail("%s: wrote outside the panel at float offset %ld", shape_str(s, "im2col scalar", p0, pc), at);
       ok = 0;
-    } else if (!same_bits(vec[i], ref[i])) {
-      fail_shape(s, "im2col rvv", p0, pc, "float offset %ld = %g, scalar packer %g", (long) i - MARGIN, vec[i],
-                 ref[i]);
+    } else if (!rvv_test_same_bits(vec[i], ref[i])) {
+      rvv_test_fail("%s: float offset %ld = %g, scalar packer %g", shape_str(s, "im2col rvv", p0, pc), at, vec[i],
+                    ref[i]);
       ok = 0;
     }
   }
@@ -508,13 +381,12 @@ static int run_im2col_tests(void) {
   static const size_t kDilations[][2] = {{1, 1}, {2, 2}, {1, 2}};
   static const size_t kPads[][4] = {{0, 0, 0, 0}, {1, 1, 1, 1}, {2, 2, 2, 2}, {1, 0, 0, 1},
                                     {0, 2, 1, 0}, {2, 1, 0, 2}, {0, 0, 2, 2}, {3, 0, 0, 3}};  // t, l, b, r
-#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
-  size_t shapes = 0, windows = 0, failed = 0;
-  for (size_t ii = 0; ii < COUNT(kImages); ii++) {
-    for (size_t ki = 0; ki < COUNT(kKernels); ki++) {
-      for (size_t si = 0; si < COUNT(kStrides); si++) {
-        for (size_t di = 0; di < COUNT(kDilations); di++) {
-          for (size_t pi = 0; pi < COUNT(kPads); pi++) {
+  size_t shapes = 0, windows = 0;
+  for (size_t ii = 0; ii < RVV_TEST_COUNT(kImages); ii++) {
+    for (size_t ki = 0; ki < RVV_TEST_COUNT(kKernels); ki++) {
+      for (size_t si = 0; si < RVV_TEST_COUNT(kStrides); si++) {
+        for (size_t di = 0; di < RVV_TEST_COUNT(kDilations); di++) {
+          for (size_t pi = 0; pi < RVV_TEST_COUNT(kPads); pi++) {
             const struct conv_shape s = {kImages[ii][0],    kImages[ii][1], kImages[ii][2], kKernels[ki][0],
                                          kKernels[ki][1],   kStrides[si][0], kStrides[si][1], kDilations[di][0],
                                          kDilations[di][1], kPads[pi][0],   kPads[pi][1],    kPads[pi][2],
@@ -539,9 +411,7 @@ static int run_im2col_tests(void) {
             }
             for (size_t w = 0; w < nwin; w++) {
               windows++;
-              if (!check_im2col_window(&s, in, win[w][0], win[w][1], (int) ((shapes + w) % 2))) {
-                failed++;
-              }
+              rvv_test_record(check_im2col_window(&s, in, win[w][0], win[w][1], (int) ((shapes + w) % 2)));
             }
           }
         }
@@ -549,11 +419,7 @@ static int run_im2col_tests(void) {
     }
   }
   printf("im2col shapes %zu windows %zu\n", shapes, windows);
-  if (g_fail_lines > MAX_FAIL_LINES) {
-    printf("(%d more FAIL lines not shown)\n", g_fail_lines - MAX_FAIL_LINES);
-  }
-  printf("im2col: %zu passed, %zu failed\n", windows - failed, failed);
-  return failed == 0 && windows > 0 ? 0 : 1;
+  return rvv_test_summary("im2col");
 }
 
 // ---------------------------------------------------------------------------
@@ -564,7 +430,7 @@ struct conv_case {
   struct conv_shape s;
   size_t oc;
   int with_bias;
-  const struct clamp* clamp;
+  const struct rvv_test_clamp* clamp;
 };
 
 // y[oc][oh][ow] of a direct convolution (double accumulation: exact for
@@ -620,57 +486,53 @@ static void conv_with_kernel(const struct variant* v, const struct conv_case* cc
 static int run_conv_tests(const char* filter) {
   static const struct conv_case kCases[] = {
       // C, H, W, KH, KW, SH, SW, DH, DW, pads t, l, b, r; OC, bias, clamp
-      {{5, 6, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, 9, 1, &kClampsExact[0]},   // 1x1: B is the input
-      {{3, 7, 5, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0}, 4, 0, &kClampsExact[1]},   // 1x1 stride 2
-      {{3, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 10, 1, &kClampsExact[1]},  // 3x3 same, ReLU
-      {{4, 9, 11, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0}, 8, 1, &kClampsExact[0]},  // 3x3 stride 2, TF-style pads
-      {{2, 6, 6, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2}, 3, 0, &kClampsExact[2]},   // 5x5 same, ReLU6
-      {{3, 10, 10, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, 7, 1, &kClampsExact[0]}, // 3x3 dilation 2
-      {{1, 5, 3, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0}, 2, 1, &kClampsExact[0]},   // valid: 3x1 output
-      {{16, 12, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 17, 1, &kClampsExact[0]}, // K = 144, 156 pixels
+      {{5, 6, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, 9, 1, &rvv_test_clamps_exact[0]},   // 1x1: B is the input
+      {{3, 7, 5, 1, 1, 2, 2, 1, 1, 0, 0, 0, 0}, 4, 0, &rvv_test_clamps_exact[1]},   // 1x1 stride 2
+      {{3, 8, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 10, 1, &rvv_test_clamps_exact[1]},  // 3x3 same, ReLU
+      {{4, 9, 11, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0}, 8, 1, &rvv_test_clamps_exact[0]},  // 3x3 stride 2, TF-style pads
+      {{2, 6, 6, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2}, 3, 0, &rvv_test_clamps_exact[2]},   // 5x5 same, ReLU6
+      {{3, 10, 10, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2}, 7, 1, &rvv_test_clamps_exact[0]}, // 3x3 dilation 2
+      {{1, 5, 3, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0}, 2, 1, &rvv_test_clamps_exact[0]},   // valid: 3x1 output
+      {{16, 12, 13, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, 17, 1, &rvv_test_clamps_exact[0]}, // K = 144, 156 pixels
   };
-  const size_t ncases = sizeof kCases / sizeof kCases[0];
   size_t cases[NVARIANTS] = {0}, vfailed[NVARIANTS] = {0};
   // Cases outside, kernels inside: the direct convolution runs once per case.
-  for (size_t ci = 0; ci < ncases; ci++) {
+  for (size_t ci = 0; ci < RVV_TEST_COUNT(kCases); ci++) {
     const struct conv_case* cc = &kCases[ci];
     const struct rvpack_im2col_params p = im2col_params(&cc->s);
     const size_t pixels = p.output_height * p.output_width, k = rvpack_im2col_nchw_rows(&p);
     const float* in = make_input(&cc->s, -3, 3);
-    float* w = xmalloc(cc->oc * k * sizeof(float));
-    float* bias = cc->with_bias ? xmalloc(cc->oc * sizeof(float)) : NULL;
+    float* w = rvv_test_xmalloc(cc->oc * k * sizeof(float));
+    float* bias = cc->with_bias ? rvv_test_xmalloc(cc->oc * sizeof(float)) : NULL;
     for (size_t i = 0; i < cc->oc * k; i++) {
-      w[i] = rand_int(-3, 3);
+      w[i] = rvv_test_rand_int(-3, 3);
     }
     for (size_t i = 0; cc->with_bias && i < cc->oc; i++) {
-      bias[i] = rand_int(-20, 20);
+      bias[i] = rvv_test_rand_int(-20, 20);
     }
-    float* want = xmalloc(cc->oc * pixels * sizeof(float));
+    float* want = rvv_test_xmalloc(cc->oc * pixels * sizeof(float));
     direct_conv(cc, in, w, bias, p.output_height, p.output_width, want);
     for (size_t vi = 0; vi < NVARIANTS; vi++) {
       const struct variant* v = &kVariants[vi];
       if (filter != NULL && strstr(v->name, filter) == NULL) {
         continue;
       }
-      const size_t nr = v->lmul * vlenb() / sizeof(float);
+      const size_t nr = v->lmul * rvv_test_vlenb() / sizeof(float);
       // Panel widths: the whole image, one vector, three vectors, 7 pixels.
       const size_t panels[] = {pixels, nr, 3 * nr, 7};
-      for (size_t pi = 0; pi < sizeof panels / sizeof panels[0]; pi++) {
+      for (size_t pi = 0; pi < RVV_TEST_COUNT(panels); pi++) {
         const size_t panel = panels[pi];
-        float* scratch = xmalloc(k * panel * sizeof(float));
-        const size_t y_total = 2 * MARGIN + cc->oc * pixels;
-        float* y = xmalloc(y_total * sizeof(float));
-        for (size_t i = 0; i < y_total; i++) {
-          y[i] = sentinel();
-        }
-        conv_with_kernel(v, cc, in, w, bias, panel, scratch, y + MARGIN);
+        float* scratch = rvv_test_xmalloc(k * panel * sizeof(float));
+        const size_t y_total = 2 * RVV_TEST_MARGIN + cc->oc * pixels;
+        float* y = rvv_test_sentinel_floats(y_total);
+        conv_with_kernel(v, cc, in, w, bias, panel, scratch, y + RVV_TEST_MARGIN);
         int ok = 1;
         for (size_t i = 0; i < y_total && ok; i++) {
-          const int inside = i >= MARGIN && i < MARGIN + cc->oc * pixels;
-          if (inside ? !same_bits(y[i], want[i - MARGIN]) : !is_sentinel(y[i])) {
-            const size_t at = i - MARGIN;
-            fail_shape(&cc->s, v->name, 0, panel, "OC=%zu y[%zu][%zu] = %g, expected %g", cc->oc,
-                       inside ? at / pixels : 0, inside ? at % pixels : at, y[i], inside ? want[at] : 0.0f);
+          const size_t at = i - RVV_TEST_MARGIN;
+          const int inside = i >= RVV_TEST_MARGIN && at < cc->oc * pixels;
+          if (inside ? !rvv_test_same_bits(y[i], want[at]) : !rvv_test_is_sentinel(y[i])) {
+            rvv_test_fail("%s: OC=%zu y[%zu][%zu] = %g, expected %g", shape_str(&cc->s, v->name, 0, panel), cc->oc,
+                          inside ? at / pixels : 0, inside ? at % pixels : at, y[i], inside ? want[at] : 0.0f);
             ok = 0;
           }
         }
@@ -684,21 +546,16 @@ static int run_conv_tests(const char* filter) {
     free(bias);
     free(want);
   }
-  size_t passed = 0, failed = 0;
   for (size_t vi = 0; vi < NVARIANTS; vi++) {
     const struct variant* v = &kVariants[vi];
     if (cases[vi] != 0) {
       printf("variant %s mr %zu lmul %zu nr %zu cases %zu failed %zu\n", v->name, v->mr, v->lmul,
-             v->lmul * vlenb() / sizeof(float), cases[vi], vfailed[vi]);
+             v->lmul * rvv_test_vlenb() / sizeof(float), cases[vi], vfailed[vi]);
     }
-    passed += cases[vi] - vfailed[vi];
-    failed += vfailed[vi];
+    rvv_test_passed += cases[vi] - vfailed[vi];
+    rvv_test_failed += vfailed[vi];
   }
-  if (g_fail_lines > MAX_FAIL_LINES) {
-    printf("(%d more FAIL lines not shown)\n", g_fail_lines - MAX_FAIL_LINES);
-  }
-  printf("conv: %zu passed, %zu failed\n", passed, failed);
-  return failed == 0 && passed > 0 ? 0 : 1;
+  return rvv_test_summary("conv");
 }
 
 int main(int argc, char** argv) {
@@ -710,11 +567,11 @@ int main(int argc, char** argv) {
     fprintf(stderr, "usage: %s exact|float|im2col|conv [NAME_SUBSTRING]\n", argv[0]);
     return 2;
   }
-  g_w = guarded_new(64 * 1024);
-  g_b = guarded_new(256 * 1024);
-  g_bias = guarded_new(4096);
-  g_in = guarded_new(64 * 1024);
-  printf("vlenb %zu\n", vlenb());
+  g_w = rvv_test_guarded_new(64 * 1024);
+  g_b = rvv_test_guarded_new(256 * 1024);
+  g_bias = rvv_test_guarded_new(4096);
+  g_in = rvv_test_guarded_new(64 * 1024);
+  rvv_test_begin(0x12345678u);
   if (strcmp(mode, "im2col") == 0) {
     return run_im2col_tests();
   }

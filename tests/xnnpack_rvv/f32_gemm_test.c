@@ -22,16 +22,14 @@
 // weights (which also checks the packing).
 #define _DEFAULT_SOURCE
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "rvpack_rvv/gemm.h"
 #include "rvpack_rvv/packw.h"
+#include "rvv_test_util.h"
 
 struct variant {
   size_t mr;
@@ -46,106 +44,26 @@ static const struct variant kVariants[] = {
 };
 #undef RVPACK_UKERNEL
 
-struct clamp {
-  const char* name;
-  float min, max;
-};
-
-static const struct clamp kClampsExact[] = {
-    {"none", -INFINITY, INFINITY},
-    {"relu", 0.0f, INFINITY},
-    {"relu6", 0.0f, 6.0f},
-};
-
-static const struct clamp kClampsFloat[] = {
-    {"none", -INFINITY, INFINITY},
-    {"clip(-0.5,0.75)", -0.5f, 0.75f},
-};
-
 static const size_t kExactK[] = {1, 2, 3, 4, 5, 8, 15, 16, 17};
 static const size_t kFloatK[] = {1, 7, 64, 131};
-
-#define MARGIN 16         // sentinel floats before and after each output buffer
-#define MAX_FAIL_LINES 30
-
-static const uint32_t kSentinelBits = 0x7fc0dead;  // a quiet NaN no kernel produces
-
-static int g_fail_lines;
-static uint32_t g_rng = 0x12345678u;
-
-static uint32_t rng_next(void) {  // xorshift32
-  g_rng ^= g_rng << 13;
-  g_rng ^= g_rng >> 17;
-  g_rng ^= g_rng << 5;
-  return g_rng;
-}
-
-static float rand_int(int lo, int hi) { return (float) (lo + (int) (rng_next() % (uint32_t) (hi - lo + 1))); }
-
-static float rand_unit(void) { return (float) (rng_next() >> 8) * 0x1.0p-23f - 1.0f; }  // [-1, 1)
-
-static float sentinel(void) {
-  float f;
-  memcpy(&f, &kSentinelBits, sizeof f);
-  return f;
-}
-
-static int is_sentinel(float f) {
-  uint32_t bits;
-  memcpy(&bits, &f, sizeof bits);
-  return bits == kSentinelBits;
-}
-
-// A read/write region whose end abuts an inaccessible page.
-struct guarded {
-  unsigned char* base;
-  size_t size;
-};
-
-static struct guarded guarded_new(size_t size) {
-  const size_t page = (size_t) sysconf(_SC_PAGESIZE);
-  size = (size + page - 1) / page * page;
-  unsigned char* base = mmap(NULL, size + page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-  if (base == MAP_FAILED || mprotect(base + size, page, PROT_NONE) != 0) {
-    perror("mmap");
-    exit(2);
-  }
-  struct guarded g = {base, size};
-  return g;
-}
-
-static float* guarded_tail(const struct guarded* g, size_t bytes) {
-  if (bytes > g->size) {
-    fprintf(stderr, "guarded buffer too small (%zu > %zu)\n", bytes, g->size);
-    exit(2);
-  }
-  return (float*) (g->base + g->size - bytes);
-}
 
 struct gemm_case {
   const struct variant* v;
   size_t nr, m, n, k;
-  const struct clamp* clamp;
+  const struct rvv_test_clamp* clamp;
   int padded;  // odd a_stride / cm_stride and cn_stride > NR floats
   int float_data;
 };
 
-static void fail(const struct gemm_case* cs, const char* fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void fail(const struct gemm_case* cs, const char* fmt, ...) {
-  if (g_fail_lines++ >= MAX_FAIL_LINES) {
-    return;
-  }
-  printf("FAIL %s nr=%zu m=%zu n=%zu k=%zu clamp=%s strides=%s data=%s: ", cs->v->name, cs->nr, cs->m, cs->n,
-         cs->k, cs->clamp->name, cs->padded ? "padded" : "dense", cs->float_data ? "float" : "int");
-  va_list ap;
-  va_start(ap, fmt);
-  vprintf(fmt, ap);
-  va_end(ap);
-  printf("\n");
+// The case, as FAIL lines name it.
+static const char* case_str(const struct gemm_case* cs) {
+  static char buf[320];
+  snprintf(buf, sizeof buf, "%s nr=%zu m=%zu n=%zu k=%zu clamp=%s strides=%s data=%s", cs->v->name, cs->nr, cs->m,
+           cs->n, cs->k, cs->clamp->name, cs->padded ? "padded" : "dense", cs->float_data ? "float" : "int");
+  return buf;
 }
 
-static struct guarded g_a, g_w;
+static struct rvv_test_guarded g_a, g_w;
 
 // Returns 1 if the case passed.
 static int run_case(const struct gemm_case* cs) {
@@ -157,40 +75,37 @@ static int run_case(const struct gemm_case* cs) {
   const size_t cm_elems = cs->padded ? row_elems + 5 : row_elems;
 
   // A: m rows; the last row ends at the guard page.
-  float* a = guarded_tail(&g_a, ((m - 1) * a_elems + k) * sizeof(float));
+  float* a = rvv_test_guarded_tail(&g_a, ((m - 1) * a_elems + k) * sizeof(float));
   for (size_t i = 0; i < m; i++) {
     for (size_t kk = 0; kk < a_elems; kk++) {
       if (kk < k) {
-        a[i * a_elems + kk] = cs->float_data ? rand_unit() : rand_int(-4, 4);
+        a[i * a_elems + kk] = cs->float_data ? rvv_test_rand_unit() : rvv_test_rand_int(-4, 4);
       } else if (i + 1 < m) {
         a[i * a_elems + kk] = NAN;
       }
     }
   }
-  float* w = malloc(n * k * sizeof(float));
-  float* bias = malloc(n * sizeof(float));
+  float* w = rvv_test_xmalloc(n * k * sizeof(float));
+  float* bias = rvv_test_xmalloc(n * sizeof(float));
   for (size_t j = 0; j < n; j++) {
-    bias[j] = cs->float_data ? rand_unit() : rand_int(-16, 16);
+    bias[j] = cs->float_data ? rvv_test_rand_unit() : rvv_test_rand_int(-16, 16);
     for (size_t kk = 0; kk < k; kk++) {
-      w[j * k + kk] = cs->float_data ? rand_unit() : rand_int(-4, 4);
+      w[j * k + kk] = cs->float_data ? rvv_test_rand_unit() : rvv_test_rand_int(-4, 4);
     }
   }
   const size_t packed_bytes = rvpack_x32_packw_gemm_size(n, k, nr);
-  float* packed = guarded_tail(&g_w, packed_bytes);
+  float* packed = rvv_test_guarded_tail(&g_w, packed_bytes);
   rvpack_x32_packw_gemm_goi__scalar(n, k, nr, w, bias, packed);
 
-  const size_t c_elems = 2 * MARGIN + m * cm_elems;
-  float* c_ref = malloc(c_elems * sizeof(float));
-  float* c_ukr = malloc(c_elems * sizeof(float));
-  for (size_t i = 0; i < c_elems; i++) {
-    c_ref[i] = c_ukr[i] = sentinel();
-  }
+  const size_t c_elems = 2 * RVV_TEST_MARGIN + m * cm_elems;
+  float* c_ref = rvv_test_sentinel_floats(c_elems);
+  float* c_ukr = rvv_test_sentinel_floats(c_elems);
   const struct rvpack_f32_minmax_params params =
       rvpack_f32_minmax_params_init(cs->clamp->min, cs->clamp->max);
   rvpack_f32_gemm_minmax_reference__scalar(m, n, k * sizeof(float), nr, a, a_elems * sizeof(float), packed,
-                                           c_ref + MARGIN, cm_elems * sizeof(float), cn_elems * sizeof(float),
-                                           &params);
-  cs->v->fn(m, n, k * sizeof(float), a, a_elems * sizeof(float), packed, c_ukr + MARGIN,
+                                           c_ref + RVV_TEST_MARGIN, cm_elems * sizeof(float),
+                                           cn_elems * sizeof(float), &params);
+  cs->v->fn(m, n, k * sizeof(float), a, a_elems * sizeof(float), packed, c_ukr + RVV_TEST_MARGIN,
             cm_elems * sizeof(float), cn_elems * sizeof(float), &params);
 
   int ok = 1;
@@ -198,7 +113,7 @@ static int run_case(const struct gemm_case* cs) {
   // unpacked weights, the kernel against the reference.
   for (size_t i = 0; i < m && ok; i++) {
     for (size_t j = 0; j < n && ok; j++) {
-      const size_t at = MARGIN + i * cm_elems + (j / nr) * cn_elems + j % nr;
+      const size_t at = RVV_TEST_MARGIN + i * cm_elems + (j / nr) * cn_elems + j % nr;
       double acc = bias[j], mag = fabs(bias[j]);
       for (size_t kk = 0; kk < k; kk++) {
         acc += (double) a[i * a_elems + kk] * (double) w[j * k + kk];
@@ -207,10 +122,10 @@ static int run_case(const struct gemm_case* cs) {
       const double want = fmin(fmax(acc, cs->clamp->min), cs->clamp->max);
       if (!cs->float_data) {
         if (c_ref[at] != (float) want) {
-          fail(cs, "reference c[%zu][%zu] = %.9g, plain loop %.9g", i, j, c_ref[at], want);
+          rvv_test_fail("%s: reference c[%zu][%zu] = %.9g, plain loop %.9g", case_str(cs), i, j, c_ref[at], want);
           ok = 0;
-        } else if (memcmp(&c_ukr[at], &c_ref[at], sizeof(float)) != 0) {
-          fail(cs, "c[%zu][%zu] = %.9g, expected %.9g", i, j, c_ukr[at], c_ref[at]);
+        } else if (!rvv_test_same_bits(c_ukr[at], c_ref[at])) {
+          rvv_test_fail("%s: c[%zu][%zu] = %.9g, expected %.9g", case_str(cs), i, j, c_ukr[at], c_ref[at]);
           ok = 0;
         }
       } else {
@@ -218,11 +133,12 @@ static int run_case(const struct gemm_case* cs) {
         // FMA; 1e-6 * (k + 1) bounds it with a margin.
         const double tol = 1e-6 * (double) (k + 1) * mag + 1e-30;
         if (fabs((double) c_ref[at] - want) > tol) {
-          fail(cs, "reference c[%zu][%zu] = %.9g, plain loop (double) %.9g, tolerance %.3g", i, j, c_ref[at],
-               want, tol);
+          rvv_test_fail("%s: reference c[%zu][%zu] = %.9g, plain loop (double) %.9g, tolerance %.3g", case_str(cs),
+                        i, j, c_ref[at], want, tol);
           ok = 0;
         } else if (fabs((double) c_ukr[at] - want) > tol) {
-          fail(cs, "c[%zu][%zu] = %.9g, plain loop (double) %.9g, tolerance %.3g", i, j, c_ukr[at], want, tol);
+          rvv_test_fail("%s: c[%zu][%zu] = %.9g, plain loop (double) %.9g, tolerance %.3g", case_str(cs), i, j,
+                        c_ukr[at], want, tol);
           ok = 0;
         }
       }
@@ -230,13 +146,13 @@ static int run_case(const struct gemm_case* cs) {
   }
   // Nothing outside the output may change: the reference writes only the
   // output, so its buffer holds sentinels everywhere else.
-  for (size_t at = 0; at < c_elems && ok; at++) {
-    if (is_sentinel(c_ref[at]) && !is_sentinel(c_ukr[at])) {
-      const long rel = (long) at - MARGIN;
-      fail(cs, "wrote %.9g outside the output, at float offset %ld from c (row %ld, column offset %ld)", c_ukr[at],
-           rel, rel < 0 ? -1 : rel / (long) cm_elems, rel < 0 ? rel : rel % (long) cm_elems);
-      ok = 0;
-    }
+  const size_t stray = rvv_test_first_stray_write(c_ref, c_ukr, c_elems);
+  if (ok && stray < c_elems) {
+    const long rel = (long) stray - RVV_TEST_MARGIN;
+    rvv_test_fail("%s: wrote %.9g outside the output, at float offset %ld from c (row %ld, column offset %ld)",
+                  case_str(cs), c_ukr[stray], rel, rel < 0 ? -1 : rel / (long) cm_elems,
+                  rel < 0 ? rel : rel % (long) cm_elems);
+    ok = 0;
   }
   free(w);
   free(bias);
@@ -245,29 +161,24 @@ static int run_case(const struct gemm_case* cs) {
   return ok;
 }
 
-static size_t vlenb(void) { return rvpack_rvv_vlenb(); }
-
 static int run_gemm_tests(int float_data, const char* filter) {
-  const size_t nvariants = sizeof kVariants / sizeof kVariants[0];
-  const struct clamp* clamps = float_data ? kClampsFloat : kClampsExact;
-  const size_t nclamps = float_data ? sizeof kClampsFloat / sizeof kClampsFloat[0]
-                                    : sizeof kClampsExact / sizeof kClampsExact[0];
+  const struct rvv_test_clamp* clamps = float_data ? rvv_test_clamps_float : rvv_test_clamps_exact;
+  const size_t nclamps = float_data ? RVV_TEST_COUNT(rvv_test_clamps_float) : RVV_TEST_COUNT(rvv_test_clamps_exact);
   const size_t* ks = float_data ? kFloatK : kExactK;
-  const size_t nks = float_data ? sizeof kFloatK / sizeof kFloatK[0] : sizeof kExactK / sizeof kExactK[0];
-  g_a = guarded_new(64 * 1024);
-  g_w = guarded_new(2 * 1024 * 1024);
-  printf("vlenb %zu\n", vlenb());
-  size_t passed = 0, failed = 0;
-  for (size_t vi = 0; vi < nvariants; vi++) {
+  const size_t nks = float_data ? RVV_TEST_COUNT(kFloatK) : RVV_TEST_COUNT(kExactK);
+  g_a = rvv_test_guarded_new(64 * 1024);
+  g_w = rvv_test_guarded_new(2 * 1024 * 1024);
+  rvv_test_begin(0x12345678u);
+  for (size_t vi = 0; vi < RVV_TEST_COUNT(kVariants); vi++) {
     const struct variant* v = &kVariants[vi];
     if (filter != NULL && strstr(v->name, filter) == NULL) {
       continue;
     }
-    const size_t nr = v->lmul * vlenb() / sizeof(float);
+    const size_t nr = v->lmul * rvv_test_vlenb() / sizeof(float);
     if (nr != rvpack_f32_gemm_rvv_nr(v->lmul)) {
       printf("FAIL %s: rvpack_f32_gemm_rvv_nr(%zu) = %zu, expected %zu\n", v->name, v->lmul,
              rvpack_f32_gemm_rvv_nr(v->lmul), nr);
-      failed++;
+      rvv_test_failed++;
     }
     // n: 1 .. NR + 1 and 2 * NR + 3 (exact); around the panel edges (float).
     size_t ns[512], nns = 0;
@@ -315,14 +226,10 @@ static int run_gemm_tests(int float_data, const char* filter) {
     }
     printf("variant %s mr %zu lmul %zu nr %zu cases %zu failed %zu\n", v->name, v->mr, v->lmul, nr, cases,
            vfailed);
-    passed += cases - vfailed;
-    failed += vfailed;
+    rvv_test_passed += cases - vfailed;
+    rvv_test_failed += vfailed;
   }
-  if (g_fail_lines > MAX_FAIL_LINES) {
-    printf("(%d more FAIL lines not shown)\n", g_fail_lines - MAX_FAIL_LINES);
-  }
-  printf("%s: %zu passed, %zu failed\n", float_data ? "float" : "exact", passed, failed);
-  return failed == 0 && passed > 0 ? 0 : 1;
+  return rvv_test_summary(float_data ? "float" : "exact");
 }
 
 static float* read_floats(const char* path, size_t count) {

@@ -13,24 +13,33 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 XNN = REPO / "third_party" / "xnnpack_rvv"
+TEST_UTIL_DIR = Path(__file__).resolve().parent  # rvv_test_util.h
 QEMU = "qemu-riscv64-static"
 VLENS = (128, 256, 512)
 SUMMARY_RE = re.compile(r"^(\w+): (\d+) passed, (\d+) failed$")
 
 
 def qemu_cmd(vlen: int) -> list[str]:
-    return [QEMU, "-cpu", f"rv64,v=true,vext_spec=v1.0,elen=64,vlen={vlen}"]
+    """QEMU at `vlen`, filling tail- and mask-agnostic elements with ones
+    (NaN for f32): a kernel that relies on elements it did not ask to keep
+    undisturbed fails instead of passing by luck."""
+    return [QEMU, "-cpu", f"rv64,v=true,vext_spec=v1.0,elen=64,vlen={vlen},rvv_ta_all_1s=true,rvv_ma_all_1s=true"]
 
 
-def build_test_program(out_dir: Path, name: str, sources: list[Path], test_source: Path) -> Path:
-    """Compiles the library sources + the test program for rv64gcv (skips without QEMU or zig)."""
+def build_test_program(out_dir: Path, name: str, sources: list[Path], test_source: Path,
+                       includes: tuple[Path, ...] = ()) -> Path:
+    """Compiles the library sources + the test program for rv64gcv (skips
+    without QEMU or zig). xnnpack_rvv's include/ and src/ and this directory
+    (rvv_test_util.h, the helpers the test programs share) are always on the
+    include path; `includes` adds more (e.g. runtime/include)."""
     if shutil.which(QEMU) is None:
         pytest.skip(f"{QEMU} is not installed")
     pytest.importorskip("ziglang")
     exe = out_dir / name
     cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
            "-O2", "-g0", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DRVPACK_RVV_DEBUG",
-           f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", "-o", str(exe),
+           f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", f"-I{TEST_UTIL_DIR}", *(f"-I{d}" for d in includes),
+           "-o", str(exe),
            *map(str, sources), str(test_source), "-lm"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -49,3 +58,43 @@ def run_mode(exe: Path, vlen: int, mode: str) -> list[str]:
     assert summary[1] == mode and int(summary[3]) == 0 and proc.returncode == 0, failures + "\n" + lines[-1]
     assert int(summary[2]) > 0
     return lines
+
+
+def check_generated_family(ukernels: list, family: str, template: str, header: str, declare_macro: str,
+                           name_re: str, declared_first: tuple[str, ...] = ()) -> str:
+    """One family's registry, gen/ files, generated header and BUILD.bazel glob
+    agree (ukernels: the registry as the generator reads it). Returns the
+    BUILD.bazel text for the family's own checks."""
+    gen = XNN / "src" / family / "gen"
+    assert {uk.gen_file for uk in ukernels} == {p.name for p in gen.glob("*.c")}
+    for uk in ukernels:
+        text = (gen / uk.gen_file).read_text()
+        assert text.startswith("// Auto-generated file. Do not edit!\n")
+        assert f"Template: third_party/xnnpack_rvv/src/{family}/{template}" in text
+        assert "Generator: python third_party/xnnpack_rvv/tools/generate.py" in text
+        assert f"void {uk.name}(" in text
+        assert re.fullmatch(name_re, uk.name), uk.name
+    text = (XNN / "include" / "rvpack_rvv" / header).read_text()
+    assert text.startswith("// Auto-generated file. Do not edit!\n")
+    declared = re.findall(rf"^{declare_macro}\((\w+)\)$", text, re.M)
+    assert declared == list(declared_first) + [uk.name for uk in ukernels]
+    build = (XNN / "BUILD.bazel").read_text()
+    assert f'"src/{family}/gen/*.c"' in build
+    return build
+
+
+def kernel_assembly(src: Path, out_dir: Path) -> str:
+    """The RVV assembly clang makes of one kernel source (-O2, as the build does)."""
+    pytest.importorskip("ziglang")
+    asm = out_dir / (src.stem + ".s")
+    proc = subprocess.run([sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl",
+                           "-mcpu=baseline_rv64+v", "-O2", "-g0", "-std=c11", "-Wno-unused-command-line-argument",
+                           f"-I{XNN / 'include'}", "-S", str(src), "-o", str(asm)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return asm.read_text()
+
+
+def vector_spills(assembly: str) -> list[str]:
+    """Whole-register stores/loads (vs<n>r.v / vl<n>re): vector registers spilled to the stack."""
+    return re.findall(r"^\s*(vs[1248]r\.v|vl[1248]re\d+\.v)\b.*$", assembly, re.M)

@@ -16,7 +16,6 @@ no kernel spills vector registers.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -94,22 +93,10 @@ def test_f32_conv_nchw_end_to_end(convgemm_test, vlen):
 
 
 def test_registry_matches_gen_files_header_and_build():
-    ukernels = generate.read_convgemm_registry()
-    gen = CONVGEMM / "gen"
-    assert {uk.gen_file for uk in ukernels} == {p.name for p in gen.glob("*.c")}
-    for uk in ukernels:
-        text = (gen / uk.gen_file).read_text()
-        assert text.startswith("// Auto-generated file. Do not edit!\n")
-        assert "Template: third_party/xnnpack_rvv/src/f32-convgemm/MRxNRv-rvv.c.in" in text
-        assert "Generator: python third_party/xnnpack_rvv/tools/generate.py" in text
-        assert f"void {uk.name}(" in text
-        assert re.fullmatch(r"rvpack_f32_convgemm_minmax_ukernel_\d+x[1248]v__rvv", uk.name)
-    header = (XNN / "include" / "rvpack_rvv" / "convgemm.h").read_text()
-    assert header.startswith("// Auto-generated file. Do not edit!\n")
-    declared = re.findall(r"^RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION\((\w+)\)$", header, re.M)
-    assert declared == ["rvpack_f32_convgemm_minmax_reference__scalar"] + [uk.name for uk in ukernels]
-    build = (XNN / "BUILD.bazel").read_text()
-    assert '"src/f32-convgemm/gen/*.c"' in build
+    build = harness.check_generated_family(generate.read_convgemm_registry(), "f32-convgemm", "MRxNRv-rvv.c.in",
+                                           "convgemm.h", "RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION",
+                                           r"rvpack_f32_convgemm_minmax_ukernel_\d+x[1248]v__rvv",
+                                           ("rvpack_f32_convgemm_minmax_reference__scalar",))
     for src in library_sources():
         if src.parent.name != "gen":
             assert f'"{src.relative_to(XNN).as_posix()}"' in build
@@ -162,22 +149,15 @@ def test_kernels_do_not_spill_vector_registers(tmp_path):
     spilled to the stack (vs<n>r.v / vl<n>re). The K loop has one B load per
     K step, one vfmacc.vf per row and K step, no vector moves and no stack
     access (MR <= 8 keeps the row pointers in integer registers)."""
-    pytest.importorskip("ziglang")
-    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v", "-O2",
-           "-g0", "-std=c11", "-Wno-unused-command-line-argument", f"-I{XNN / 'include'}", "-S"]
     spills = {}
     for uk in generate.read_convgemm_registry():
         src = CONVGEMM / "gen" / uk.gen_file
-        asm = tmp_path / (src.stem + ".s")
-        proc = subprocess.run([*cmd, str(src), "-o", str(asm)], capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        text = asm.read_text()
+        text = harness.kernel_assembly(src, tmp_path)
         # Main loop (K unrolled) + remainder: MR * (k_unroll + 1) FMAs, or MR.
         fmas = len(re.findall(r"^\s*vfmacc\.vf\b", text, re.M))
         assert fmas == uk.mr * (uk.k_unroll + 1 if uk.k_unroll > 1 else 1), (uk.name, fmas)
-        found = re.findall(r"^\s*(vs[1248]r\.v|vl[1248]re\d+\.v)\b.*$", text, re.M)
-        if found:
-            spills[src.name] = found
+        if harness.vector_spills(text):
+            spills[src.name] = harness.vector_spills(text)
         body = inner_loop(text)
         ops = [insn.split()[0] for insn in body]
         assert ops.count("vle32.v") == uk.k_unroll, (uk.name, body)

@@ -115,22 +115,10 @@ def test_generator_is_deterministic():
 
 
 def test_registry_matches_gen_files_header_and_build():
-    ukernels = generate.read_gemm_registry()
-    gen = XNN / "src" / "f32-gemm" / "gen"
-    assert {uk.gen_file for uk in ukernels} == {p.name for p in gen.glob("*.c")}
-    for uk in ukernels:
-        text = (gen / uk.gen_file).read_text()
-        assert text.startswith("// Auto-generated file. Do not edit!\n")
-        assert "Template: third_party/xnnpack_rvv/src/f32-gemm/MRxNRv-rvv.c.in" in text
-        assert "Generator: python third_party/xnnpack_rvv/tools/generate.py" in text
-        assert f"void {uk.name}(" in text
-    header = (XNN / "include" / "rvpack_rvv" / "gemm.h").read_text()
-    declared = re.findall(r"^RVPACK_DECLARE_F32_GEMM_MINMAX_UKERNEL_FUNCTION\((\w+)\)$", header, re.M)
-    assert declared == [uk.name for uk in ukernels]
-    # BUILD.bazel globs gen/ (so it always matches the registry) and names
-    # the other sources this test compiles.
-    build = (XNN / "BUILD.bazel").read_text()
-    assert '"src/f32-gemm/gen/*.c"' in build
+    build = harness.check_generated_family(generate.read_gemm_registry(), "f32-gemm", "MRxNRv-rvv.c.in", "gemm.h",
+                                           "RVPACK_DECLARE_F32_GEMM_MINMAX_UKERNEL_FUNCTION",
+                                           r"rvpack_f32_gemm_minmax_ukernel_\d+x[1248]v__rvv")
+    # BUILD.bazel also names the other sources this test compiles.
     for src in library_sources():
         if src.parent.name != "gen":
             assert f'"{src.relative_to(XNN).as_posix()}"' in build or f'"{src.parent.relative_to(XNN).as_posix()}/*.c"' in build
@@ -152,18 +140,10 @@ def test_registry_errors_are_reported(tmp_path):
 def test_kernels_do_not_spill_vector_registers(tmp_path):
     """The MR/LMUL choices are meant to keep every accumulator in a register:
     no vector register may be spilled to the stack (vs<n>r.v / vl<n>re)."""
-    pytest.importorskip("ziglang")
-    gen = sorted((XNN / "src" / "f32-gemm" / "gen").glob("*.c"))
-    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v", "-O2",
-           "-g0", "-std=c11", "-Wno-unused-command-line-argument", f"-I{XNN / 'include'}", "-S"]
     spills = {}
-    for src in gen:
-        asm = tmp_path / (src.stem + ".s")
-        proc = subprocess.run([*cmd, str(src), "-o", str(asm)], capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, proc.stderr
-        text = asm.read_text()
+    for src in sorted((XNN / "src" / "f32-gemm" / "gen").glob("*.c")):
+        text = harness.kernel_assembly(src, tmp_path)
         assert "vfmacc.vf" in text
-        found = re.findall(r"^\s*(vs[1248]r\.v|vl[1248]re\d+\.v)\b.*$", text, re.M)
-        if found:
-            spills[src.name] = found
+        if harness.vector_spills(text):
+            spills[src.name] = harness.vector_spills(text)
     assert not spills

@@ -17,6 +17,21 @@
 extern "C" {
 #endif
 
+/* The output clamp of act (NONE, RELU or CLAMP) for the xnnpack_rvv kernels.
+ * NONE uses NaN bounds: vfmax/vfmin (IEEE maximumNumber/minimumNumber) then
+ * return the sum itself, NaN included, where +-inf bounds would turn a NaN
+ * sum into -inf. */
+static inline struct rvpack_f32_minmax_params rvpack_rvv_clamp_of(const rvpack_activation_t* act) {
+  switch (act->kind) {
+    case RVPACK_ACT_RELU:
+      return rvpack_f32_minmax_params_relu();
+    case RVPACK_ACT_CLAMP:
+      return rvpack_f32_minmax_params_init(act->a, act->b);
+    default: /* the code generator only passes NONE, RELU or CLAMP */
+      return rvpack_f32_minmax_params_init(__builtin_nanf(""), __builtin_nanf(""));
+  }
+}
+
 /* Convolution as one GEMM per group over output pixels (see conv2d_nchw_rvv.c).
  * conv.act must be NONE, RELU or CLAMP (a min/max clamp). panel_pixels == 0
  * means a 1x1, stride-1, unpadded conv that reads the input directly;
@@ -30,6 +45,63 @@ typedef struct rvpack_conv2d_rvv_params {
 
 void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* weights,
                                  const float* bias, float* output, float* scratch);
+
+/* ---- same-signature vector twins of kernels.h ----------------------------
+ * Each computes exactly what its __scalar twin in kernels.h computes (same
+ * params, same contract; the scalar kernel is its test oracle). The code
+ * generator swaps __scalar for __rvv on the rvv targets. Where a case has no
+ * vector path (noted per kernel), the twin runs the scalar code for it. */
+
+/* Depthwise convolution: groups == in_channels == out_channels, kernel 3x3 or
+ * 5x5, equal strides 1 or 2, dilation 1, pad_top < kernel_height, pad_left <
+ * kernel_width (other shapes run the scalar kernel). Vectorised over output
+ * pixels of a row (xnnpack_rvv f32-dwconv2d-chw). RELU/CLAMP are the
+ * kernel's clamp (a NaN sum then comes out as the lower bound); the code
+ * generator runs other activations as a separate vector unary pass. */
+void rvpack_f32_dwconv2d_nchw__rvv(const rvpack_conv2d_params_t* p, const float* input, const float* weights,
+                                   const float* bias, float* output);
+
+/* Max/average pooling, vectorised over output pixels of a row. */
+void rvpack_f32_pool2d_nchw__rvv(const rvpack_pool2d_params_t* p, const float* input, float* output);
+
+/* Reductions (global pooling is [N*C][H*W][1]); vectorised along `reduce`
+ * when inner == 1 (sums then associate differently from the scalar loop:
+ * exact on small-integer data; MAX/MIN may return either zero of -0/+0),
+ * else over `inner` in the scalar's order (bit-exact). */
+void rvpack_f32_reduce__rvv(const rvpack_reduce_params_t* p, const float* x, float* y);
+
+/* Elementwise, vectorised over the innermost dimension. Unary: every kind but
+ * ERF (scalar); exp, log, sigmoid and tanh come from runtime/rvv/vmath_rvv.h
+ * (max errors measured and documented there: <= 1 / 2 / 2.5 / 2 ulp), the
+ * piecewise-linear kinds equal the scalar ones bit for bit. Binary: POW is
+ * scalar (powf), the other ops are exact. */
+void rvpack_f32_unary__rvv(size_t n, const float* x, float* y, const rvpack_activation_t* act);
+void rvpack_f32_binary__rvv(const rvpack_binary_params_t* p, const float* a, const float* b, float* y);
+void rvpack_f32_channel_affine__rvv(const rvpack_channel_affine_params_t* p, const float* x, const float* scale,
+                                    const float* shift, float* y);
+/* Softmax with the vector exp/log: within a few ulp of the scalar kernel. */
+void rvpack_f32_softmax__rvv(const rvpack_softmax_params_t* p, const float* x, float* y);
+
+/* Strided copy: vector loads/stores over the innermost dimension. */
+void rvpack_copy_strided__rvv(const rvpack_copy_params_t* p, const void* x, void* y);
+
+/* Matrix multiplication on the convgemm microkernels: A's rows are the
+ * broadcast "weights", B's rows the vectors, so each step is vectorised over n
+ * and nothing depends on VLEN (no packed weights). A transposed operand is
+ * first transposed into scratch (m*k floats for A, then k*n for B; the rvv
+ * pass pipeline pre-transposes constant Gemm weights, so this is for run-time
+ * operands); scratch may be NULL when neither is. matmul.act NONE, RELU or
+ * CLAMP. Bias, alpha and beta are fused into the microkernel when they fit its
+ * contract (bias per row, alpha = beta = 1), else applied by a vector
+ * epilogue. */
+typedef struct rvpack_matmul_rvv_params {
+  rvpack_matmul_params_t matmul;
+  rvpack_f32_convgemm_minmax_ukernel_fn ukernel;
+  int32_t mr; /* rows the ukernel computes per call (its MR) */
+} rvpack_matmul_rvv_params_t;
+
+void rvpack_f32_matmul__rvv(const rvpack_matmul_rvv_params_t* p, const float* a, const float* b, const float* bias,
+                            float* y, float* scratch);
 
 #ifdef __cplusplus
 }

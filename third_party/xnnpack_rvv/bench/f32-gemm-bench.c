@@ -1,33 +1,57 @@
-// f32 GEMM benchmark: C[256][256] = A[256][256] x W (256 x 256, packed) with
-// each kernel of src/f32-gemm/f32-gemm.inc (or those whose name contains
-// argv[1]), driven the way an operator would: row blocks of MR, all columns
-// per call. Each run is checked against the scalar reference (bit-exact on
-// small-integer data) before it is timed.
+// f32 GEMM benchmark: C[256][256] = A[256][256] x B[256][256] with every
+// kernel of both GEMM families (or those whose name contains argv[1]):
+//   f32-gemm      XNNPACK's contract: B packed for NR = LMUL * VLEN / 32
+//                 (src/f32-gemm/f32-gemm.inc);
+//   f32-convgemm  A rows broadcast, B rows [K][N] unpacked and vectorised
+//                 (src/f32-convgemm/f32-convgemm.inc), as rvpack's MatMul,
+//                 Gemm and Conv layers drive it.
+// Each is driven the way an operator would (row blocks of MR, all columns per
+// call), checked bit-exact against its scalar reference on small-integer data,
+// then counted once more.
 //
-// Counter: on Linux, wall-clock time (clock_gettime; under QEMU this only
-// ranks kernels roughly); bare metal (Spike, M-mode), retired instructions
-// (csrr minstret), which are exact and repeatable. Output, one line per
-// kernel: "NAME nr NR mr MR time_ns T" or "NAME nr NR mr MR instret I",
-// then "checked N failed F".
-//
-// Build (Linux, QEMU):
-//   zig cc --target=riscv64-linux-musl -mcpu=baseline_rv64+v -O2 \
-//     -Ithird_party/xnnpack_rvv/include -Ithird_party/xnnpack_rvv/src \
-//     third_party/xnnpack_rvv/bench/f32-gemm-bench.c third_party/xnnpack_rvv/src/f32-gemm/gen/*.c \
-//     third_party/xnnpack_rvv/src/f32-gemm/f32-gemm-minmax-reference-scalar.c \
-//     third_party/xnnpack_rvv/src/x32-packw/x32-packw-gemm-scalar.c -o f32-gemm-bench
-//   qemu-riscv64-static -cpu rv64,v=true,vext_spec=v1.0,elen=64,vlen=256 ./f32-gemm-bench
+// Counter: bare metal (Spike, M-mode, the runtime's bare-metal profile) the
+// retired instructions (csrr minstret), exact and repeatable; on Linux
+// (QEMU) wall-clock time, which only ranks kernels roughly. Output:
+//   gemm-bench m 256 n 256 k 256 counter instret|time_ns
+//   <family> <name> mr <MR> lmul <LMUL> nr <NR> count <C>     (one per kernel)
+//   checked <N> failed <F>
+// Build and run on Spike at VLEN 256 (`python -m rvpack.sdk.kernel_bench 256` does both):
+//   bazel build --platforms=//toolchains:rvv1_0_baremetal //third_party/xnnpack_rvv:f32_gemm_bench
+//   spike --isa=rv64gcv_zvl256b bazel-bin/third_party/xnnpack_rvv/f32_gemm_bench
+#if defined(__linux__)
 #define _POSIX_C_SOURCE 199309L  // clock_gettime
+#endif
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#if defined(__linux__)
-#include <time.h>
-#endif
 
+#include "rvpack_rvv/convgemm.h"
 #include "rvpack_rvv/gemm.h"
 #include "rvpack_rvv/packw.h"
+
+#if defined(__linux__)
+#include <stdio.h>
+#include <time.h>
+#define COUNTER_NAME "time_ns"
+static uint64_t counter(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+static void out_str(const char* s) { fputs(s, stdout); }
+static void out_u64(uint64_t v) { printf("%llu", (unsigned long long) v); }
+static void out_flush(void) { fflush(stdout); }
+#else
+#include "htif.h"  // runtime/baremetal: console through Spike's front end
+#define COUNTER_NAME "instret"
+static uint64_t counter(void) {
+  uint64_t instret;
+  __asm__ volatile("csrr %0, minstret" : "=r"(instret) : : "memory");
+  return instret;
+}
+static void out_str(const char* s) { rvpack_out_str(s); }
+static void out_u64(uint64_t v) { rvpack_out_u64(v); }
+static void out_flush(void) { rvpack_out_flush(); }
+#endif
 
 #define M 256
 #define N 256
@@ -39,91 +63,148 @@ struct variant {
   size_t mr;
   size_t lmul;
   const char* name;
-  rvpack_f32_gemm_minmax_ukernel_fn fn;
+  void (*fn)(void);  // the family's ukernel type, cast back by its driver
 };
 
-#define RVPACK_UKERNEL(mr, lmul, fn) {mr, lmul, #fn, fn},
-static const struct variant kVariants[] = {
+#define RVPACK_UKERNEL(mr, lmul, fn) {mr, lmul, #fn, (void (*)(void)) fn},
+static const struct variant kGemmVariants[] = {
 #include "f32-gemm/f32-gemm.inc"
+};
+static const struct variant kConvgemmVariants[] = {
+#include "f32-convgemm/f32-convgemm.inc"
 };
 #undef RVPACK_UKERNEL
 
-// Static buffers: no allocator on bare metal.
+// Static buffers: there is no allocator on bare metal.
 static float g_a[M * K];
-static float g_w[N * K];
+static float g_b[K * N];  // [K][N]: the convgemm operand
+static float g_w[N * K];  // [N][K]: the same matrix, the input of f32-gemm's packing
 static float g_bias[N];
 static float g_packed[PACKED_FLOATS];
 static float g_c[M * N];
 static float g_c_ref[M * N];
 
-static uint64_t counter(void) {
-#if defined(__linux__)
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-#else
-  uint64_t instret;
-  __asm__ volatile("csrr %0, minstret" : "=r"(instret));
-  return instret;
-#endif
+static int contains(const char* s, const char* part) {
+  for (; *s != '\0'; s++) {
+    size_t i = 0;
+    while (part[i] != '\0' && s[i] == part[i]) i++;
+    if (part[i] == '\0') return 1;
+  }
+  return *part == '\0';
 }
 
-#if defined(__linux__)
-#define COUNTER_NAME "time_ns"
-#else
-#define COUNTER_NAME "instret"
-#endif
+static int same(const float* x, const float* y, size_t n) {
+  const uint32_t* a = (const uint32_t*) x;
+  const uint32_t* b = (const uint32_t*) y;
+  for (size_t i = 0; i < n; i++) {
+    if (a[i] != b[i]) return 0;
+  }
+  return 1;
+}
 
-static void gemm(const struct variant* v, size_t nr, float* c) {
+static void gemm_packed(rvpack_f32_gemm_minmax_ukernel_fn fn, size_t mr, size_t nr, float* c) {
   const struct rvpack_f32_minmax_params params = rvpack_f32_minmax_params_relu();
-  for (size_t m0 = 0; m0 < M; m0 += v->mr) {
-    const size_t mb = M - m0 < v->mr ? M - m0 : v->mr;
-    v->fn(mb, N, K * sizeof(float), g_a + m0 * K, K * sizeof(float), g_packed, c + m0 * N, N * sizeof(float),
-          nr * sizeof(float), &params);
+  for (size_t m0 = 0; m0 < M; m0 += mr) {
+    const size_t mb = M - m0 < mr ? M - m0 : mr;
+    fn(mb, N, K * sizeof(float), g_a + m0 * K, K * sizeof(float), g_packed, c + m0 * N, N * sizeof(float),
+       nr * sizeof(float), &params);
   }
 }
 
+static void gemm_unpacked(rvpack_f32_convgemm_minmax_ukernel_fn fn, size_t mr, float* c) {
+  const struct rvpack_f32_minmax_params params = rvpack_f32_minmax_params_relu();
+  for (size_t m0 = 0; m0 < M; m0 += mr) {
+    const size_t mb = M - m0 < mr ? M - m0 : mr;
+    fn(mb, N, K * sizeof(float), g_a + m0 * K, K * sizeof(float), g_b, N * sizeof(float), g_bias + m0,
+       c + m0 * N, N * sizeof(float), &params);
+  }
+}
+
+static void report(const char* family, const struct variant* v, size_t nr, uint64_t count) {
+  out_str(family);
+  out_str(" ");
+  out_str(v->name);
+  out_str(" mr ");
+  out_u64(v->mr);
+  out_str(" lmul ");
+  out_u64(v->lmul);
+  out_str(" nr ");
+  out_u64(nr);
+  out_str(" count ");
+  out_u64(count);
+  out_str("\n");
+}
+
 int main(int argc, char** argv) {
-  const char* filter = argc > 1 ? argv[1] : NULL;
+  const char* filter = argc > 1 ? argv[1] : "";
   uint32_t rng = 1;
   for (size_t i = 0; i < M * K; i++) {
     rng = rng * 1664525u + 1013904223u;
     g_a[i] = (float) ((int) (rng >> 28) - 8);
   }
-  for (size_t i = 0; i < N * K; i++) {
-    rng = rng * 1664525u + 1013904223u;
-    g_w[i] = (float) ((int) (rng >> 28) - 8);
-  }
-  for (size_t j = 0; j < N; j++) {
-    g_bias[j] = (float) j;
-  }
-  size_t checked = 0, failed = 0;
-  for (size_t vi = 0; vi < sizeof kVariants / sizeof kVariants[0]; vi++) {
-    const struct variant* v = &kVariants[vi];
-    if (filter != NULL && strstr(v->name, filter) == NULL) {
-      continue;
+  for (size_t i = 0; i < K; i++) {
+    for (size_t j = 0; j < N; j++) {
+      rng = rng * 1664525u + 1013904223u;
+      g_b[i * N + j] = g_w[j * K + i] = (float) ((int) (rng >> 28) - 8);
     }
+  }
+  // f32-gemm adds a bias per column, f32-convgemm one per row: a constant
+  // bias is both.
+  for (size_t j = 0; j < N; j++) {
+    g_bias[j] = 3.0f;
+  }
+  out_str("gemm-bench m 256 n 256 k 256 counter " COUNTER_NAME "\n");
+  // One reference for both families: on small integers every sum is exact,
+  // so the result does not depend on the packing or the summation order.
+  const struct rvpack_f32_minmax_params relu = rvpack_f32_minmax_params_relu();
+  rvpack_f32_convgemm_minmax_reference__scalar(M, N, K * sizeof(float), g_a, K * sizeof(float), g_b,
+                                               N * sizeof(float), g_bias, g_c_ref, N * sizeof(float), &relu);
+  size_t checked = 0, failed = 0;
+  for (size_t vi = 0; vi < sizeof kGemmVariants / sizeof kGemmVariants[0]; vi++) {
+    const struct variant* v = &kGemmVariants[vi];
+    const rvpack_f32_gemm_minmax_ukernel_fn fn = (rvpack_f32_gemm_minmax_ukernel_fn) v->fn;
     const size_t nr = rvpack_f32_gemm_rvv_nr(v->lmul);
-    if (N % nr != 0 || rvpack_x32_packw_gemm_size(N, K, nr) > sizeof g_packed) {
-      printf("%s nr %zu skipped\n", v->name, nr);
+    if (!contains(v->name, filter) || N % nr != 0 || rvpack_x32_packw_gemm_size(N, K, nr) > sizeof g_packed) {
       continue;
     }
     rvpack_x32_packw_gemm_goi__scalar(N, K, nr, g_w, g_bias, g_packed);
-    const struct rvpack_f32_minmax_params params = rvpack_f32_minmax_params_relu();
-    rvpack_f32_gemm_minmax_reference__scalar(M, N, K * sizeof(float), nr, g_a, K * sizeof(float), g_packed,
-                                             g_c_ref, N * sizeof(float), nr * sizeof(float), &params);
-    gemm(v, nr, g_c);  // warm-up and check
+    gemm_packed(fn, v->mr, nr, g_c);  // warm-up and check
     checked++;
-    if (memcmp(g_c, g_c_ref, sizeof g_c) != 0) {
+    if (!same(g_c, g_c_ref, M * N)) {
       failed++;
-      printf("%s nr %zu mr %zu MISMATCH\n", v->name, nr, v->mr);
+      out_str("MISMATCH ");
+      out_str(v->name);
+      out_str("\n");
       continue;
     }
     const uint64_t start = counter();
-    gemm(v, nr, g_c);
-    const uint64_t end = counter();
-    printf("%s nr %zu mr %zu " COUNTER_NAME " %llu\n", v->name, nr, v->mr, (unsigned long long) (end - start));
+    gemm_packed(fn, v->mr, nr, g_c);
+    report("f32-gemm", v, nr, counter() - start);
   }
-  printf("checked %zu failed %zu\n", checked, failed);
+  for (size_t vi = 0; vi < sizeof kConvgemmVariants / sizeof kConvgemmVariants[0]; vi++) {
+    const struct variant* v = &kConvgemmVariants[vi];
+    const rvpack_f32_convgemm_minmax_ukernel_fn fn = (rvpack_f32_convgemm_minmax_ukernel_fn) v->fn;
+    if (!contains(v->name, filter)) {
+      continue;
+    }
+    gemm_unpacked(fn, v->mr, g_c);
+    checked++;
+    if (!same(g_c, g_c_ref, M * N)) {
+      failed++;
+      out_str("MISMATCH ");
+      out_str(v->name);
+      out_str("\n");
+      continue;
+    }
+    const uint64_t start = counter();
+    gemm_unpacked(fn, v->mr, g_c);
+    report("f32-convgemm", v, rvpack_f32_convgemm_rvv_nr(v->lmul), counter() - start);
+  }
+  out_str("checked ");
+  out_u64(checked);
+  out_str(" failed ");
+  out_u64(failed);
+  out_str("\n");
+  out_flush();
   return failed != 0;
 }

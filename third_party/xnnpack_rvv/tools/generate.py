@@ -5,14 +5,17 @@
     python third_party/xnnpack_rvv/tools/generate.py --check  # exit 1 if any is stale
 
 Each microkernel family has one registry, the only hand-edited list of its
-variants (one `RVPACK_UKERNEL(MR, LMUL, name)` line per kernel):
+variants (one line per kernel: `RVPACK_UKERNEL(MR, LMUL, name)` for the GEMM
+families, `RVPACK_DWCONV2D_CHW_UKERNEL(KSIZE, STRIDE, ROWS, LMUL, name)` for
+the depthwise convolutions):
 
-  family        registry                               kernels                                        header
-  f32-gemm      src/f32-gemm/f32-gemm.inc              gen/f32-gemm-{MR}x{LMUL}v-minmax-rvv.c          include/rvpack_rvv/gemm.h
-  f32-convgemm  src/f32-convgemm/f32-convgemm.inc      gen/f32-convgemm-{MR}x{LMUL}v-minmax-rvv.c      include/rvpack_rvv/convgemm.h
+  family             registry                                     template              kernels                                                    header
+  f32-gemm           src/f32-gemm/f32-gemm.inc                    MRxNRv-rvv.c.in       gen/f32-gemm-{MR}x{LMUL}v-minmax-rvv.c                      include/rvpack_rvv/gemm.h
+  f32-convgemm       src/f32-convgemm/f32-convgemm.inc            MRxNRv-rvv.c.in       gen/f32-convgemm-{MR}x{LMUL}v-minmax-rvv.c                  include/rvpack_rvv/convgemm.h
+  f32-dwconv2d-chw   src/f32-dwconv2d-chw/f32-dwconv2d-chw.inc    KxKsS-rvv.c.in        gen/f32-dwconv2d-chw-{K}x{K}s{S}-{ROWS}x{LMUL}v-minmax-rvv.c  include/rvpack_rvv/dwconv2d_chw.h
 
 From it this script writes one kernel per entry (template
-`src/<family>/MRxNRv-rvv.c.in`) and the header (template
+`src/<family>/<template>`) and the header (template
 `src/<family>/<header>.h.in`), and deletes generated kernels no longer listed.
 Output depends only on the templates and the registries (deterministic).
 
@@ -90,7 +93,6 @@ class Family:
 
 GEMM = Family("f32-gemm", "gemm", "gemm.h")
 CONVGEMM = Family("f32-convgemm", "convgemm", "convgemm.h")
-FAMILIES = (GEMM, CONVGEMM)
 
 # Kept for callers of the first version of this script (f32-gemm only).
 GEMM_DIR = GEMM.dir
@@ -124,17 +126,151 @@ class Ukernel:
     def gen_file(self) -> str:
         return self.family.gen_file(self.mr, self.lmul)
 
+    def template_params(self) -> dict[str, Any]:
+        return {"MR": self.mr, "LMUL": self.lmul, "KUNROLL": self.k_unroll, "FN": self.name}
+
 
 GemmUkernel = Ukernel
+
+
+# ---------------------------------------------------------------------------
+# f32-dwconv2d-chw: depthwise 2-D convolution of one CHW plane, one kernel per
+# (kernel size, stride, output rows per pass, LMUL).
+
+_DWCONV_RE = re.compile(
+    r"^RVPACK_DWCONV2D_CHW_UKERNEL\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\w+)\s*\)\s*$")
+DWCONV_KSIZES = (3, 5)
+DWCONV_STRIDES = (1, 2)
+DWCONV_MAX_ROWS = 4
+# v0-v7 stay free for the edge masks (one per kernel column, in v0 when used),
+# so the accumulators and two input vectors in flight share v8-v31.
+DWCONV_VECTOR_REGISTERS = 24
+
+
+@dataclass(frozen=True)
+class DwconvFamily:
+    """The f32-dwconv2d-chw family: registry entries
+    RVPACK_DWCONV2D_CHW_UKERNEL(KSIZE, STRIDE, ROWS, LMUL, name), template
+    KxKsS-rvv.c.in, one header."""
+
+    key: str = "f32-dwconv2d-chw"
+    header_name: str = "dwconv2d_chw.h"
+
+    @property
+    def dir(self) -> Path:
+        return SRC / self.key
+
+    @property
+    def inc(self) -> Path:
+        return self.dir / f"{self.key}.inc"
+
+    @property
+    def template(self) -> Path:
+        return self.dir / "KxKsS-rvv.c.in"
+
+    @property
+    def header_template(self) -> Path:
+        return self.dir / f"{self.header_name}.in"
+
+    @property
+    def header(self) -> Path:
+        return INCLUDE / self.header_name
+
+    @property
+    def gen_dir(self) -> Path:
+        return self.dir / "gen"
+
+    @staticmethod
+    def ukernel_name(ksize: int, stride: int, rows: int, lmul: int) -> str:
+        return f"rvpack_f32_dwconv2d_chw_minmax_ukernel_{ksize}x{ksize}s{stride}_{rows}x{lmul}v__rvv"
+
+    def gen_file(self, ksize: int, stride: int, rows: int, lmul: int) -> str:
+        return f"{self.key}-{ksize}x{ksize}s{stride}-{rows}x{lmul}v-minmax-rvv.c"
+
+
+DWCONV2D_CHW = DwconvFamily()
+
+
+@dataclass(frozen=True)
+class DwconvUkernel:
+    """One f32-dwconv2d-chw kernel: a KSIZE x KSIZE depthwise convolution with
+    stride STRIDE, ROWS output rows per pass (sharing their input row loads),
+    vectors of LMUL registers along the output row."""
+
+    ksize: int
+    stride: int
+    rows: int
+    lmul: int
+    name: str
+    family: DwconvFamily = DWCONV2D_CHW
+
+    @property
+    def input_rows(self) -> int:
+        """Input rows one pass of ROWS output rows reads."""
+        return (self.rows - 1) * self.stride + self.ksize
+
+    @property
+    def vector_registers(self) -> int:
+        """ROWS accumulators and two input vectors in flight, LMUL registers
+        each (the edge masks live in v0-v7 besides)."""
+        return (self.rows + 2) * self.lmul
+
+    @property
+    def gen_file(self) -> str:
+        return self.family.gen_file(self.ksize, self.stride, self.rows, self.lmul)
+
+    def template_params(self) -> dict[str, Any]:
+        return {"KSIZE": self.ksize, "STRIDE": self.stride, "ROWS": self.rows, "LMUL": self.lmul,
+                "NIN": self.input_rows, "FN": self.name}
+
+
+def read_dwconv_registry(family: DwconvFamily, path: Path) -> list[DwconvUkernel]:
+    ukernels: list[DwconvUkernel] = []
+    for lineno, raw in enumerate(path.read_text().splitlines(), 1):
+        line = raw.split("//", 1)[0].strip()
+        if not line:
+            continue
+        m = _DWCONV_RE.match(line)
+        if m is None:
+            raise GenerateError(
+                f"{path}:{lineno}: expected RVPACK_DWCONV2D_CHW_UKERNEL(KSIZE, STRIDE, ROWS, LMUL, name), got {raw!r}")
+        uk = DwconvUkernel(int(m[1]), int(m[2]), int(m[3]), int(m[4]), m[5], family)
+        where = f"{path}:{lineno}: {uk.name}"
+        if uk.ksize not in DWCONV_KSIZES:
+            raise GenerateError(f"{where}: KSIZE {uk.ksize} is not one of {DWCONV_KSIZES}")
+        if uk.stride not in DWCONV_STRIDES:
+            raise GenerateError(f"{where}: STRIDE {uk.stride} is not one of {DWCONV_STRIDES}")
+        if not 1 <= uk.rows <= DWCONV_MAX_ROWS:
+            raise GenerateError(f"{where}: ROWS must be in 1..{DWCONV_MAX_ROWS}")
+        if uk.lmul not in LMULS:
+            raise GenerateError(f"{where}: LMUL {uk.lmul} is not one of {LMULS}")
+        if uk.vector_registers > DWCONV_VECTOR_REGISTERS:
+            raise GenerateError(
+                f"{where}: {uk.rows} accumulators + 2 input vectors of LMUL {uk.lmul} need "
+                f"{uk.vector_registers} vector registers (> {DWCONV_VECTOR_REGISTERS}: v0-v7 hold the edge masks)")
+        expected = family.ukernel_name(uk.ksize, uk.stride, uk.rows, uk.lmul)
+        if uk.name != expected:
+            raise GenerateError(f"{where}: the name must be {expected}")
+        if any(u.name == uk.name for u in ukernels):
+            raise GenerateError(f"{where}: listed twice")
+        ukernels.append(uk)
+    if not ukernels:
+        raise GenerateError(f"{path}: no RVPACK_DWCONV2D_CHW_UKERNEL entries")
+    return ukernels
+
+
+FAMILIES = (GEMM, CONVGEMM, DWCONV2D_CHW)
 
 
 def gemm_name(mr: int, lmul: int) -> str:
     return GEMM.ukernel_name(mr, lmul)
 
 
-def read_registry(family: Family, path: Path | None = None) -> list[Ukernel]:
+def read_registry(family: Family | DwconvFamily, path: Path | None = None) -> list[Any]:
     """Parses a family's .inc; comments (//) and blank lines are skipped."""
     path = family.inc if path is None else path
+    if isinstance(family, DwconvFamily):
+        return read_dwconv_registry(family, path)
     ukernels: list[Ukernel] = []
     for lineno, raw in enumerate(path.read_text().splitlines(), 1):
         line = raw.split("//", 1)[0].strip()
@@ -171,6 +307,11 @@ def read_gemm_registry(path: Path = GEMM_INC) -> list[Ukernel]:
 def read_convgemm_registry(path: Path = CONVGEMM.inc) -> list[Ukernel]:
     """Parses f32-convgemm.inc."""
     return read_registry(CONVGEMM, path)
+
+
+def read_dwconv2d_chw_registry(path: Path = DWCONV2D_CHW.inc) -> list[DwconvUkernel]:
+    """Parses f32-dwconv2d-chw.inc."""
+    return read_dwconv_registry(DWCONV2D_CHW, path)
 
 
 def _compile_template(text: str, name: str) -> str:
@@ -240,8 +381,7 @@ def expected_outputs() -> dict[Path, str]:
     for family in FAMILIES:
         ukernels = read_registry(family)
         for uk in ukernels:
-            outputs[family.gen_dir / uk.gen_file] = expand(
-                family.template, {"MR": uk.mr, "LMUL": uk.lmul, "KUNROLL": uk.k_unroll, "FN": uk.name})
+            outputs[family.gen_dir / uk.gen_file] = expand(family.template, uk.template_params())
         outputs[family.header] = expand(family.header_template, {"UKERNELS": ukernels})
     return outputs
 
