@@ -47,6 +47,9 @@ def build(
     force: Annotated[bool, typer.Option("--force", "-f", help="Replace the output directory if it exists.")] = False,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Parallel compile jobs for Bazel.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
+    tune: Annotated[bool, typer.Option("--tune", help="Pick each GEMM/conv tile by instruction counts measured on "
+                                       "Spike (cached) instead of the cost model; RVV targets.")] = False,
+    tune_vlen: Annotated[int, typer.Option("--tune-vlen", help="VLEN the --tune counts are measured at.")] = 256,
 ) -> None:
     """Compile a model into a bundle: generated C + static library + runner ELF.
 
@@ -54,6 +57,7 @@ def build(
       rvpack build model.onnx --target rv64gc -o model.rvpack
       rvpack build blazeface -o blazeface.rvpack --force
       rvpack build det.onnx --input-shape x=1x3x224x224
+      rvpack build model.onnx --target rvv1.0 --tune --tune-vlen 256
     """
     from rvpack.sdk import zoo
     from rvpack.sdk.compiler import build_bundle
@@ -66,7 +70,7 @@ def build(
     t0 = time.monotonic()
     with progress_reporter(quiet) as on_progress:
         result = build_bundle(path, tgt, out, name=name, input_shapes=shapes, force=force, command=_command_line(),
-                              on_progress=on_progress, jobs=jobs)
+                              on_progress=on_progress, jobs=jobs, tune_vlen=tune_vlen if tune else None)
     m = result.bundle.manifest
     macs = sum(layer.macs for layer in m.layers)
     rows = [

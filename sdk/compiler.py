@@ -8,6 +8,7 @@ build never leaves a partial bundle (and never touches an existing one).
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 import time
@@ -19,15 +20,18 @@ import numpy as np
 from rvpack.sdk.bundle import Bundle
 from rvpack.sdk.bundle.manifest import LayerRecord, Manifest, TensorSpec
 from rvpack.sdk.codegen.emit import GeneratedModel, generate
-from rvpack.sdk.codegen.lower import check_supported
+from rvpack.sdk.codegen.lower import check_supported, lower_graph
+from rvpack.sdk.codegen.rvv_rules import tile_chooser
 from rvpack.sdk.ir.verify import verify
-from rvpack.sdk.errors import OutputExistsError
+from rvpack.sdk.errors import OutputExistsError, UnsupportedTargetError
 from rvpack.sdk.frontend import load_model
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir.graph import Graph
 from rvpack.sdk.passes.pipeline import optimize
 from rvpack.sdk.progress import ProgressFn, report
+from rvpack.sdk.runners import spike
 from rvpack.sdk.targets import Target
+from rvpack.sdk.tune import SpikeTuner
 from rvpack.sdk.version import RVPACK_VERSION
 
 
@@ -42,13 +46,15 @@ class BuildResult:
 
 def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name: str | None = None,
                        input_shapes: dict[str, tuple[int, ...]] | None = None, command: str = "",
-                       on_progress: ProgressFn = None) -> tuple[Graph, GeneratedModel]:
-    """Everything up to (not including) the native build: writes src_dir."""
+                       on_progress: ProgressFn = None, tune_vlen: int | None = None) -> tuple[Graph, GeneratedModel]:
+    """Everything up to (not including) the native build: writes src_dir.
+    tune_vlen: choose GEMM tiles by instruction counts measured on Spike at
+    that VLEN (sdk/tune.py) instead of the cost model."""
     report(on_progress, "import", f"reading {model_path.name}")
     graph = load_model(model_path, input_shapes)
     report(on_progress, "import", f"{len(graph.nodes)} nodes", done=True)
     report(on_progress, "optimize", "folding constants, fusing")
-    graph = optimize(graph)
+    graph = optimize(graph, kernel_isa=target.kernel_isa)
     check_supported(graph)
     verify(graph)
     report(on_progress, "optimize", f"{len(graph.nodes)} nodes after passes", done=True)
@@ -60,15 +66,33 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
         f" sha256 {graph.info.sha256}",
         "Regenerate with the command above; `rvpack inspect` shows the plan.",
     ]
+    chooser: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
+    if tune_vlen is not None:
+        chooser = tile_chooser(_tune(graph, target, tune_vlen, on_progress).choose)
     report(on_progress, "codegen", "lowering and planning the arena")
-    generated = generate(graph, src_dir, bundle_name, header, target.kernel_isa)
+    with chooser:
+        generated = generate(graph, src_dir, bundle_name, header, target.kernel_isa)
     report(on_progress, "codegen", f"{len(generated.executed)} layers, arena {generated.plan.peak_bytes} B", done=True)
     return graph, generated
 
 
+def _tune(graph: Graph, target: Target, vlen: int, on_progress: ProgressFn) -> SpikeTuner:
+    """A tuner holding counts for every candidate tile of every layer."""
+    if target.kernel_isa != "rvv":
+        raise UnsupportedTargetError(f"--tune measures RVV kernel tiles; target {target.name} has none",
+                                     hint="use --target rvv1.0, or build without --tune")
+    spike.isa_string(target, vlen)  # rejects a VLEN Spike or the target cannot run
+    tuner = SpikeTuner(target, vlen)
+    with tile_chooser(tuner.choose):
+        lower_graph(graph, target.kernel_isa)  # records the calls to measure
+    tuner.measure_missing(on_progress)
+    return tuner
+
+
 def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str | None = None,
                  input_shapes: dict[str, tuple[int, ...]] | None = None, force: bool = False,
-                 command: str = "", on_progress: ProgressFn = None, jobs: int | None = None) -> BuildResult:
+                 command: str = "", on_progress: ProgressFn = None, jobs: int | None = None,
+                 tune_vlen: int | None = None) -> BuildResult:
     from rvpack.sdk.build.bazel import build_bundle as bazel_build
 
     if out_dir.exists() and not force:
@@ -81,7 +105,7 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         src.mkdir()
         t0 = time.monotonic()
         graph, generated = compile_to_sources(model_path, target, src, name=name, input_shapes=input_shapes,
-                                              command=command, on_progress=on_progress)
+                                              command=command, on_progress=on_progress, tune_vlen=tune_vlen)
         seconds["compile"] = time.monotonic() - t0
 
         t0 = time.monotonic()

@@ -28,6 +28,9 @@ Rule = Callable[[Node, Graph], LoweredLayer]
 RULES: dict[str, Rule] = {}  # the portable (scalar) kernels: every op has one
 # Per kernel ISA, rules that may do better; they return None to fall back to RULES.
 ISA_RULES: dict[str, dict[str, Callable[[Node, Graph], LoweredLayer | None]]] = {}
+# Per kernel ISA, kernels with a same-signature twin (scalar name -> ISA name):
+# calls the portable rules emit are renamed after lowering.
+ISA_TWINS: dict[str, dict[str, str]] = {}
 
 
 def rule(*ops: str) -> Callable[[Rule], Rule]:
@@ -91,11 +94,14 @@ def lower_node(node: Node, graph: Graph, kernel_isa: str = "scalar") -> LoweredL
         if t.dtype != np.float32:
             raise Unsupported(f"tensor '{name}' is {t.dtype} at run time; only float32 is supported")
     special = ISA_RULES.get(kernel_isa, {}).get(node.op)
-    if special is not None:
-        layer = special(node, graph)
-        if layer is not None:
-            return layer
-    return fn(node, graph)
+    layer = special(node, graph) if special is not None else None
+    if layer is None:
+        layer = fn(node, graph)
+    twins = ISA_TWINS.get(kernel_isa, {})
+    for call in layer.calls:
+        call.function = twins.get(call.function, call.function)
+    layer.kernel = twins.get(layer.kernel, layer.kernel)
+    return layer
 
 
 # ---- helpers ----------------------------------------------------------------

@@ -71,9 +71,6 @@ TARGETS: dict[str, Target] = {
             emulator="qemu-riscv64-static",
             qemu_cpu="rv64,v=true,vext_spec=v1.0,elen=64",
             min_vlen=128,
-            available=False,
-            unavailable_reason="in progress: conv runs on RVV microkernels, the other ops are not vectorised yet "
-            "(see docs/ROADMAP.md)",
         ),
         Target(
             name="rvv0.7.1",

@@ -37,6 +37,10 @@ def _input_shapes(model_path: Path, inputs: list[np.ndarray]) -> dict[str, tuple
 
 
 def test_every_onnx_operator_test_passes_or_is_cleanly_unsupported(onnx_test_data, tmp_path):
+    run_operator_suite(onnx_test_data, tmp_path)
+
+
+def run_operator_suite(onnx_test_data: Path, tmp_path: Path, target: str = "rv64gc", vlen: int | None = None) -> None:
     cases = sorted(Path(p) for s in SUITES for p in glob.glob(str(onnx_test_data / s / "*")) if Path(p, "model.onnx").exists())
     assert len(cases) > 100
     passed, unsupported, wrong = [], {}, []
@@ -46,7 +50,7 @@ def test_every_onnx_operator_test_passes_or_is_cleanly_unsupported(onnx_test_dat
         label = f"{case.parent.name}/{case.name}"
         try:
             bundle = build(case / "model.onnx", tmp_path / f"{case.name}.rvpack",
-                           shapes=_input_shapes(case / "model.onnx", inputs), name="m")
+                           shapes=_input_shapes(case / "model.onnx", inputs), name="m", target=target)
         except UnsupportedModelError as e:
             assert e.problems or "not supported" in e.message, f"{label}: unclear error: {e}"
             unsupported[label] = (e.problems[0] if e.problems else e.message)
@@ -54,13 +58,13 @@ def test_every_onnx_operator_test_passes_or_is_cleanly_unsupported(onnx_test_dat
         if [s.dtype for s in bundle.manifest.inputs] != [str(x.dtype) for x in inputs]:
             wrong.append(f"{label}: input dtypes differ")
             continue
-        result = run_local(bundle, inputs, timeout=600)
+        result = run_local(bundle, inputs, vlen=vlen, timeout=600)
         checks = reference.compare([s.name for s in bundle.manifest.outputs], result.outputs, expected)
         if all(c.ok for c in checks) and len(checks) == len(expected):
             passed.append(label)
         else:
             wrong.append(f"{label}: " + ", ".join(f"max|err| {c.max_abs_error:.3g} (tol {c.tolerance:.3g})" for c in checks))
-    print(f"\nONNX operator tests: {len(passed)} passed, {len(unsupported)} cleanly unsupported, "
+    print(f"\nONNX operator tests ({target}): {len(passed)} passed, {len(unsupported)} cleanly unsupported, "
           f"{len(wrong)} wrong, of {len(cases)}")
     for label, reason in sorted(unsupported.items()):
         print(f"  unsupported {label}: {reason}")

@@ -1,0 +1,89 @@
+"""The xnnpack_rvv GEMM benchmark on Spike: exact retired-instruction counts
+of a 256x256x256 GEMM with every f32-gemm and f32-convgemm microkernel
+(third_party/xnnpack_rvv/bench/f32-gemm-bench.c, built for the bare-metal
+rvv1.0 profile). The program checks every kernel bit-exactly against its
+scalar reference before counting it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from rvpack.sdk.errors import RunError
+from rvpack.sdk.targets import TARGETS
+
+GEMM_BENCH_LABEL = "//third_party/xnnpack_rvv:f32_gemm_bench"
+GEMM_M = GEMM_N = GEMM_K = 256
+
+_HEADER_RE = re.compile(r"^gemm-bench m (\d+) n (\d+) k (\d+) counter (\w+)$")
+_LINE_RE = re.compile(r"^(f32-gemm|f32-convgemm) (\w+) mr (\d+) lmul (\d+) nr (\d+) count (\d+)$")
+_SUMMARY_RE = re.compile(r"^checked (\d+) failed (\d+)$")
+
+
+@dataclass(frozen=True)
+class GemmCount:
+    family: str  # "f32-gemm" (packed B) or "f32-convgemm" (unpacked B)
+    kernel: str
+    mr: int
+    lmul: int
+    nr: int  # NR at the VLEN it ran: LMUL * VLEN / 32
+    instructions: int
+
+    @property
+    def macs_per_instruction(self) -> float:
+        return GEMM_M * GEMM_N * GEMM_K / self.instructions
+
+
+def build_gemm_bench() -> Path:
+    from rvpack.sdk.build.bazel import build_baremetal_program
+
+    return build_baremetal_program(GEMM_BENCH_LABEL, TARGETS["rvv1.0"])
+
+
+def parse_gemm_bench(stdout: str) -> list[GemmCount]:
+    lines = stdout.splitlines()
+    header = _HEADER_RE.match(lines[0]) if lines else None
+    if header is None or header[4] != "instret":
+        raise RunError(f"the GEMM bench printed an unexpected header: {lines[:1]}")
+    summary = _SUMMARY_RE.match(lines[-1])
+    if summary is None or int(summary[2]) != 0:
+        mismatches = [line for line in lines if line.startswith("MISMATCH")]
+        raise RunError("the GEMM bench failed its reference check: " + (", ".join(mismatches) or lines[-1]))
+    counts = [GemmCount(m[1], m[2], int(m[3]), int(m[4]), int(m[5]), int(m[6]))
+              for m in map(_LINE_RE.match, lines) if m is not None]
+    if len(counts) != int(summary[1]):
+        raise RunError(f"the GEMM bench checked {summary[1]} kernels but reported {len(counts)}")
+    return counts
+
+
+def run_gemm_bench(vlen: int, elf: Path | None = None, timeout: float = 1800.0) -> list[GemmCount]:
+    """Counts every GEMM kernel at `vlen` on Spike (builds the program if elf is None)."""
+    from rvpack.sdk.runners import spike
+
+    elf = elf or build_gemm_bench()
+    isa = spike.isa_string(TARGETS["rvv1.0"], vlen)
+    cmd = [str(spike.spike_executable()), f"--isa={isa}", str(elf)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    except subprocess.TimeoutExpired as e:
+        raise RunError(f"the GEMM bench did not finish within {timeout:.0f} s on Spike") from e
+    if proc.returncode != 0:
+        raise RunError(f"the GEMM bench exited with {proc.returncode} on Spike: {(proc.stdout + proc.stderr)[-2000:]}")
+    return parse_gemm_bench(proc.stdout)
+
+
+def main() -> None:
+    """python -m rvpack.sdk.kernel_bench [VLEN ...]: one line per kernel."""
+    import sys
+
+    elf = build_gemm_bench()
+    for vlen in [int(v) for v in sys.argv[1:]] or [256]:
+        for c in run_gemm_bench(vlen, elf):
+            print(f"VLEN {vlen} {c.family:12} {c.kernel:45} {c.instructions:>10} instructions "
+                  f"{c.macs_per_instruction:6.2f} MACs/instr")
+
+
+if __name__ == "__main__":
+    main()

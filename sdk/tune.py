@@ -1,0 +1,133 @@
+"""`rvpack build --tune`: pick each layer's GEMM tile by measured instruction
+counts on Spike instead of the cost model.
+
+A layer's GEMM work is a multiset of microkernel calls (rows, pixels, K)
+(rvv_rules.GemmProblem.calls: row blocks of MR x pixel panels), and a
+kernel's instruction count depends only on those sizes, not on the data. So
+the tuner
+  1. lowers the graph once with a recording chooser, which collects every
+     (kernel, rows, pixels, K) call of every candidate tile not yet measured;
+  2. builds the bare-metal tuner (runtime/baremetal/tune_main.c) with a table
+     of those calls, runs it on Spike at the requested VLEN, and caches the
+     exact counts (by kernel, sizes, VLEN and a hash of the kernels' code);
+  3. lowers again: each layer takes the tile whose calls add up to the fewest
+     instructions.
+The driver's own loop and the im2col packing are the same for every tile, so
+they are left out of the comparison.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from rvpack.sdk.build.tools import cache_root
+from rvpack.sdk.codegen.rvv_rules import XNNPACK_RVV, GemmProblem, Tile
+from rvpack.sdk.errors import RunError
+from rvpack.sdk.progress import ProgressFn, report
+from rvpack.sdk.targets import Target
+
+CallKey = tuple[str, int, int, int]  # kernel, rows, pixels, K
+
+_CALL_RE = re.compile(r"^call (\d+) (\d+)$")
+
+
+def kernels_hash() -> str:
+    """Identifies the conv-GEMM kernels' code: counts measured for other code are stale."""
+    h = hashlib.sha256()
+    for f in sorted((XNNPACK_RVV / "src" / "f32-convgemm" / "gen").glob("*.c")):
+        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:12]
+
+
+class SpikeTuner:
+    """A tile chooser backed by measured counts (see the module docstring)."""
+
+    def __init__(self, target: Target, vlen: int, cache_file: Path | None = None):
+        self.target = target
+        self.vlen = vlen
+        self.cache_file = cache_file or cache_root() / "tune" / f"convgemm-{kernels_hash()}-vlen{vlen}.json"
+        self.counts: dict[CallKey, int] = self._load()
+        self.missing: set[CallKey] = set()
+        self.spike_runs = 0
+
+    # ---- choosing -------------------------------------------------------------
+    def cost(self, problem: GemmProblem, tile: Tile) -> int | None:
+        """Measured instructions of the problem's calls with this tile, None if any is unmeasured."""
+        total = 0
+        for (rows, pixels), n in problem.calls(tile.mr).items():
+            count = self.counts.get((tile.name, rows, pixels, problem.k))
+            if count is None:
+                return None
+            total += n * count
+        return total
+
+    def choose(self, problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
+        from rvpack.sdk.codegen.rvv_rules import choose_by_model
+
+        costs = {t: self.cost(problem, t) for t in tiles}
+        if any(c is None for c in costs.values()):
+            for t in tiles:
+                self.missing.update((t.name, rows, pixels, problem.k) for rows, pixels in problem.calls(t.mr))
+            return choose_by_model(problem, tiles)
+        best = min(tiles, key=lambda t: (costs[t], -t.mr * t.lmul))
+        return best, f"; tuned at VLEN {self.vlen}"
+
+    # ---- measuring ------------------------------------------------------------
+    def measure_missing(self, on_progress: ProgressFn = None) -> None:
+        """Counts every recorded, unmeasured call on Spike and caches the counts."""
+        calls = sorted(self.missing - self.counts.keys())
+        self.missing.clear()
+        if not calls:
+            return
+        from rvpack.sdk.build.bazel import build_tune_program
+        from rvpack.sdk.runners import spike
+
+        report(on_progress, "tune", f"building the tuner for {len(calls)} kernel calls")
+        elf = build_tune_program(tune_table(calls), self.target)
+        report(on_progress, "tune", f"counting on Spike (VLEN {self.vlen})")
+        cmd = [str(spike.spike_executable()), f"--isa={spike.isa_string(self.target, self.vlen)}", str(elf)]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, stdin=subprocess.DEVNULL)
+        self.spike_runs += 1
+        counts = [int(m[2]) for m in map(_CALL_RE.match, proc.stdout.splitlines()) if m is not None]
+        if proc.returncode != 0 or len(counts) != len(calls) or not proc.stdout.rstrip().endswith("end"):
+            raise RunError(f"the tile tuner failed on Spike (exit {proc.returncode}): {(proc.stdout + proc.stderr)[-1500:]}")
+        self.counts.update(zip(calls, counts))
+        self._save()
+        report(on_progress, "tune", f"{len(calls)} kernel calls counted", done=True)
+
+    def _load(self) -> dict[CallKey, int]:
+        try:
+            data = json.loads(self.cache_file.read_text())
+        except (OSError, ValueError):
+            return {}
+        return {(k, int(r), int(p), int(kk)): int(v) for (k, r, p, kk), v in data.get("counts", [])}
+
+    def _save(self) -> None:
+        self.cache_file.parent.mkdir(parents=True, exist_ok=True)
+        data = {"vlen": self.vlen, "kernels": kernels_hash(),
+                "counts": [[list(key), value] for key, value in sorted(self.counts.items())]}
+        tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, indent=0))
+        os.replace(tmp, self.cache_file)
+
+
+def tune_table(calls: Iterable[CallKey]) -> str:
+    """The C table of the tuner program (runtime/baremetal/tune.h)."""
+    calls = list(calls)
+    w = max(rows * k for _, rows, _, k in calls)
+    b = max(k * pixels for _, _, pixels, k in calls)
+    c = max(rows * pixels for _, rows, pixels, _ in calls)
+    bias = max(rows for _, rows, _, _ in calls)
+    lines = ["/* Generated by rvpack (sdk/tune.py): the calls `rvpack build --tune` counts. */",
+             '#include "tune.h"', "", "const rvpack_tune_call_t rvpack_tune_calls[] = {",
+             *(f"    {{{name}, {rows}, {pixels}, {k}}}," for name, rows, pixels, k in calls),
+             "};", f"const int32_t rvpack_tune_num_calls = {len(calls)};",
+             f"float rvpack_tune_w[{w}];", f"float rvpack_tune_b[{b}];", f"float rvpack_tune_bias[{bias}];",
+             f"float rvpack_tune_c[{c}];", ""]
+    return "\n".join(lines)

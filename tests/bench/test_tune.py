@@ -1,0 +1,104 @@
+"""`rvpack build --tune` (sdk/tune.py): tiles chosen by instruction counts
+measured on Spike. Checked against independent measurements: the whole
+bundle's Spike bench (the tuner's kernel counts of a layer must account for
+almost all of that layer's measured instructions), onnxruntime (the tuned
+bundle is still correct), and the cache (a second tuner measures nothing)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper, numpy_helper
+
+from rvpack.sdk.bench import bench_bundle
+from rvpack.sdk.codegen.lower import lower_graph
+from rvpack.sdk.codegen.rvv_rules import GemmProblem, choose_by_model, convgemm_tiles, tile_chooser
+from rvpack.sdk.compiler import build_bundle
+from rvpack.sdk.errors import ToolMissingError
+from rvpack.sdk.frontend import load_model
+from rvpack.sdk.passes.pipeline import optimize
+from rvpack.sdk.runners import spike
+from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.tune import SpikeTuner
+from tests.e2e.harness import assert_matches, check
+
+pytestmark = pytest.mark.skipif(shutil.which("bazel") is None, reason="bazel is not installed")
+
+RVV = TARGETS["rvv1.0"]
+
+
+@pytest.fixture(scope="module")
+def model(tmp_path_factory) -> Path:
+    try:
+        spike.spike_executable()
+    except ToolMissingError as e:
+        pytest.skip(str(e))
+    rng = np.random.default_rng(3)
+    w1 = numpy_helper.from_array(rng.standard_normal((24, 3, 3, 3)).astype(np.float32), "W1")
+    w2 = numpy_helper.from_array(rng.standard_normal((37, 24, 1, 1)).astype(np.float32), "W2")
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "W1"], ["a"], pads=[1, 1, 1, 1], strides=[2, 2]),
+         helper.make_node("Relu", ["a"], ["b"]),
+         helper.make_node("Conv", ["b", "W2"], ["y"])],
+        "tune_net", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 41, 41])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 37, 21, 21])], [w1, w2])
+    path = tmp_path_factory.mktemp("tune") / "tune_net.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8), path)
+    return path
+
+
+def test_tuned_bundle_is_correct_and_its_counts_match_the_bench(model, tmp_path):
+    bundle = build_bundle(model, RVV, tmp_path / "t.rvpack", force=True, tune_vlen=256).bundle
+    kernels = {layer.name: layer.kernel for layer in bundle.manifest.layers if layer.op == "Conv"}
+    assert len(kernels) == 2 and all("tuned at VLEN 256" in k for k in kernels.values()), kernels
+    assert_matches(check(bundle, model, vlen=256))
+
+    # The pointwise conv is one direct GEMM: the tuner's count of its calls
+    # must be nearly all of the layer's instructions measured by the bench.
+    tuner = SpikeTuner(RVV, 256)
+    tiles = {t.name: t for t in convgemm_tiles()}
+    pointwise = next(layer for layer in bundle.manifest.layers if layer.kernel.endswith("(direct; tuned at VLEN 256)"))
+    tile = tiles[pointwise.kernel.split(" ")[0]]
+    predicted = tuner.cost(GemmProblem(rows=37, pixels=21 * 21, k=24), tile)
+    measured = next(c for c in bench_bundle(bundle, vlen=256, model_path=model).layers if c.name == pointwise.name)
+    assert predicted is not None and predicted <= measured.instructions <= predicted * 1.02 + 300, \
+        (predicted, measured.instructions)
+
+
+def test_tuner_picks_the_measured_minimum_and_caches(model, tmp_path):
+    graph = optimize(load_model(model), kernel_isa="rvv")
+    cache = tmp_path / "counts.json"
+    first = SpikeTuner(RVV, 128, cache_file=cache)
+    with tile_chooser(first.choose):
+        lower_graph(graph, "rvv")
+    first.measure_missing()
+    assert first.spike_runs == 1 and cache.is_file()
+
+    second = SpikeTuner(RVV, 128, cache_file=cache)
+    chosen = []
+    with tile_chooser(lambda p, t: chosen.append((p, second.choose(p, t)[0])) or second.choose(p, t)):
+        lower_graph(graph, "rvv")
+    assert second.spike_runs == 0 and not second.missing
+    assert len(chosen) == 2
+    tiles = convgemm_tiles()
+    for problem, tile in chosen:
+        costs = {t.name: second.cost(problem, t) for t in tiles}
+        assert costs[tile.name] == min(costs.values()), costs
+        # At VLEN 128 a 1-row, LMUL-1 tile needs many more instructions than the best.
+        assert costs["rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv"] > 2 * costs[tile.name]
+    # The cost model stays the default outside --tune.
+    assert choose_by_model(GemmProblem(37, 441, 24), tiles)[1] == ""
+
+
+def test_tune_on_a_scalar_target_is_a_clear_error(model, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "rvpack.cli", "build", str(model), "--target", "rv64gc", "--tune",
+                           "-o", str(tmp_path / "x.rvpack")], capture_output=True, text=True, timeout=600)
+    assert proc.returncode != 0
+    assert "--tune" in proc.stdout + proc.stderr and "Traceback" not in proc.stdout + proc.stderr
+    assert not (tmp_path / "x.rvpack").exists()
