@@ -56,6 +56,15 @@ static inline void rvpack_internal_tap_range(int32_t start, int32_t dilation, in
   *hi = h;
 }
 
+/* Padding (rvpack_f32_pad__scalar's contract) row by row, with the row
+ * operations passed in so the vector twin shares the walk: fill(y, n, v)
+ * writes n copies of v, copy(y, x, n) copies n floats. Reflect/edge borders
+ * are gathered element by element (a few per row). */
+typedef void (*rvpack_internal_fill_fn)(float* y, size_t n, float value);
+typedef void (*rvpack_internal_copy_fn)(float* y, const float* x, size_t n);
+void rvpack_internal_pad_f32(const rvpack_pad_params_t* p, const float* x, float* y, rvpack_internal_fill_fn fill,
+                             rvpack_internal_copy_fn copy);
+
 /* ---- strided N-d loops over two operands ------------------------------ */
 #define RVPACK_INTERNAL_LOOP_MAX_RANK 8
 

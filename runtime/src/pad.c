@@ -21,7 +21,8 @@ static inline int32_t pad_source(int32_t t, int32_t n, int32_t mode) {
   return -1;
 }
 
-void rvpack_f32_pad__scalar(const rvpack_pad_params_t* p, const float* x, float* y) {
+void rvpack_internal_pad_f32(const rvpack_pad_params_t* p, const float* x, float* y, rvpack_internal_fill_fn fill,
+                             rvpack_internal_copy_fn copy) {
   const int32_t rank = p->rank > RVPACK_PAD_MAX_RANK ? RVPACK_PAD_MAX_RANK : p->rank;
   if (rank <= 0) {
     y[0] = x[0];
@@ -60,17 +61,17 @@ void rvpack_f32_pad__scalar(const rvpack_pad_params_t* p, const float* x, float*
       src += s * in_strides[d];
     }
     if (outside) {
-      for (int32_t j = 0; j < out_w; ++j) y[j] = p->value;
+      fill(y, (size_t)out_w, p->value);
     } else {
       const float* row = x + src;
       if (constant) {
-        for (int32_t j = 0; j < c0; ++j) y[j] = p->value;
-        for (int32_t j = c1; j < out_w; ++j) y[j] = p->value;
+        fill(y, (size_t)c0, p->value);
+        fill(y + c1, (size_t)(out_w - c1), p->value);
       } else {
         for (int32_t j = 0; j < c0; ++j) y[j] = row[pad_source(j - pb, in_w, p->mode)];
         for (int32_t j = c1; j < out_w; ++j) y[j] = row[pad_source(j - pb, in_w, p->mode)];
       }
-      rvpack_memcpy(y + c0, row + (c0 - pb), (size_t)(c1 - c0) * sizeof(float));
+      copy(y + c0, row + (c0 - pb), (size_t)(c1 - c0));
     }
     y += out_w;
     int32_t d = inner - 1;
@@ -80,4 +81,14 @@ void rvpack_f32_pad__scalar(const rvpack_pad_params_t* p, const float* x, float*
     }
     if (d < 0) break;
   }
+}
+
+static void fill_scalar(float* y, size_t n, float value) {
+  for (size_t i = 0; i < n; ++i) y[i] = value;
+}
+
+static void copy_scalar(float* y, const float* x, size_t n) { rvpack_memcpy(y, x, n * sizeof(float)); }
+
+void rvpack_f32_pad__scalar(const rvpack_pad_params_t* p, const float* x, float* y) {
+  rvpack_internal_pad_f32(p, x, y, fill_scalar, copy_scalar);
 }

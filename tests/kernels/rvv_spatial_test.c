@@ -3,6 +3,7 @@
 //
 //   rvv_spatial_test dwconv   rvpack_f32_dwconv2d_nchw__rvv  vs rvpack_f32_conv2d_nchw__scalar
 //   rvv_spatial_test pool     rvpack_f32_pool2d_nchw__rvv    vs rvpack_f32_pool2d_nchw__scalar
+//   rvv_spatial_test pad      rvpack_f32_pad__rvv            vs rvpack_f32_pad__scalar
 //
 // Every output is compared bit for bit. dwconv: 3x3/5x5, stride 1/2, every
 // pad_top/pad_left, implied bottom/right padding -1..2 (asymmetric, as
@@ -17,7 +18,9 @@
 // count_include_pad 0/1, global-sized windows, 1..48 planes (both the
 // along-the-row and the across-planes vector paths), acts NONE/RELU/CLAMP and
 // LEAKY_RELU (applied after the vector loops); small-integer data with -0.0,
-// float data, and some cases with NaN and infinities.
+// float data, and some cases with NaN and infinities. pad: ranks 1..4,
+// CONSTANT/REFLECT/EDGE, begin/end pads 0..3 per dim (negative = cropping for
+// CONSTANT), rows from 1 to several vectors long.
 //
 // Output: "vlenb B", up to 30 "FAIL ..." lines, "<mode> cases C paths ..." and,
 // last, "<mode>: N passed, M failed"; exit status 1 if anything failed.
@@ -342,13 +345,63 @@ static int run_pool_tests(void) {
   return rvv_test_summary("pool");
 }
 
+// ---- pad ----------------------------------------------------------------------
+
+static int run_pad_case(const rvpack_pad_params_t* p) {
+  size_t in_n = 1, out_n = 1;
+  for (int32_t d = 0; d < p->rank; d++) {
+    in_n *= (size_t) p->in_shape[d];
+    out_n *= (size_t) p->out_shape[d];
+  }
+  float* x = rvv_test_guarded_place(&g_in, in_n * sizeof(float), (int) (g_case % 2));
+  for (size_t i = 0; i < in_n; i++) x[i] = (float) rvv_test_rand_range(-100, 100);
+  float* want = new_output(out_n);
+  float* got = new_output(out_n);
+  rvpack_f32_pad__scalar(p, x, want + RVV_TEST_MARGIN);
+  rvpack_f32_pad__rvv(p, x, got + RVV_TEST_MARGIN);
+  char what[256];
+  int at = snprintf(what, sizeof what, "pad mode=%d value=%g shape", p->mode, p->value);
+  for (int32_t d = 0; d < p->rank; d++) {
+    at += snprintf(what + at, sizeof what - (size_t) at, " %d->%d(+%d)", p->in_shape[d], p->out_shape[d],
+                   p->pad_begin[d]);
+  }
+  const int ok = compare_outputs(want, got, out_n, what);
+  free(want);
+  free(got);
+  g_case++;
+  return ok;
+}
+
+static int run_pad_tests(void) {
+  for (int turn = 0; turn < 600; turn++) {
+    rvpack_pad_params_t p = {0};
+    p.rank = rvv_test_rand_range(1, 4);
+    p.mode = turn % 3;  // CONSTANT, REFLECT, EDGE
+    p.value = (float) rvv_test_rand_range(-5, 5);
+    for (int32_t d = 0; d < p.rank; d++) {
+      const int last = d == p.rank - 1;
+      p.in_shape[d] = last ? rvv_test_rand_range(1, turn % 4 == 0 ? 150 : 20) : rvv_test_rand_range(1, 5);
+      // Reflection needs pads below the size; constant pads may also crop.
+      const int32_t most = p.mode == RVPACK_PAD_REFLECT ? (p.in_shape[d] - 1 < 3 ? p.in_shape[d] - 1 : 3) : 3;
+      const int32_t least = p.mode == RVPACK_PAD_CONSTANT && p.in_shape[d] > 2 ? -1 : 0;
+      const int32_t begin = rvv_test_rand_range(least, most), end = rvv_test_rand_range(least, most);
+      p.pad_begin[d] = begin;
+      p.out_shape[d] = p.in_shape[d] + begin + end;
+    }
+    rvv_test_record(run_pad_case(&p));
+  }
+  printf("pad cases %zu\n", rvv_test_passed + rvv_test_failed);
+  return rvv_test_summary("pad");
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc == 2 ? argv[1] : "";
-  if (strcmp(mode, "dwconv") != 0 && strcmp(mode, "pool") != 0) {
-    fprintf(stderr, "usage: %s dwconv|pool\n", argv[0]);
+  if (strcmp(mode, "dwconv") != 0 && strcmp(mode, "pool") != 0 && strcmp(mode, "pad") != 0) {
+    fprintf(stderr, "usage: %s dwconv|pool|pad\n", argv[0]);
     return 2;
   }
   g_in = rvv_test_guarded_new(1 << 20);
   rvv_test_begin(0x9e3779b9u);
+  if (strcmp(mode, "pad") == 0) return run_pad_tests();
   return strcmp(mode, "dwconv") == 0 ? run_dwconv_tests() : run_pool_tests();
 }

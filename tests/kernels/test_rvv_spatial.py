@@ -35,7 +35,7 @@ RUNTIME = REPO / "runtime"
 
 def sources() -> list[Path]:
     return ([p for p in sorted((RUNTIME / "src").glob("*.c")) if p.name != "runner_main.c"]
-            + [RUNTIME / "rvv" / "dwconv2d_nchw_rvv.c", RUNTIME / "rvv" / "pool2d_nchw_rvv.c"]
+            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c")]
             + sorted((XNN / "src" / "f32-dwconv2d-chw" / "gen").glob("*.c")))
 
 
@@ -66,3 +66,11 @@ def test_rvv_pool2d_nchw(spatial_test, vlen):
     # Both vector paths (along rows, across planes) ran plenty of cases.
     assert cases > 1500 and global_windows == 48
     assert 300 < across_planes < cases - 300
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_rvv_pad(spatial_test, vlen):
+    """Ranks 1..4, constant/reflect/edge, pads 0..3 (constant also crops),
+    rows up to several vectors: bit-exact against the scalar kernel."""
+    lines = run_mode(spatial_test, vlen, "pad")
+    assert any(line == "pad cases 600" for line in lines)

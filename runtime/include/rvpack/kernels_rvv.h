@@ -82,6 +82,10 @@ void rvpack_f32_channel_affine__rvv(const rvpack_channel_affine_params_t* p, con
 /* Softmax with the vector exp/log: within a few ulp of the scalar kernel. */
 void rvpack_f32_softmax__rvv(const rvpack_softmax_params_t* p, const float* x, float* y);
 
+/* Padding: vector fills and copies per output row (reflect/edge borders are
+ * gathered element by element, as in the scalar kernel). */
+void rvpack_f32_pad__rvv(const rvpack_pad_params_t* p, const float* x, float* y);
+
 /* Strided copy: vector loads/stores over the innermost dimension. */
 void rvpack_copy_strided__rvv(const rvpack_copy_params_t* p, const void* x, void* y);
 
