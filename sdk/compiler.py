@@ -81,7 +81,10 @@ def _tune(graph: Graph, target: Target, vlen: int, on_progress: ProgressFn) -> S
     if target.kernel_isa != "rvv":
         raise UnsupportedTargetError(f"--tune measures RVV kernel tiles; target {target.name} has none",
                                      hint="use --target rvv1.0, or build without --tune")
-    spike.isa_string(target, vlen)  # rejects a VLEN Spike or the target cannot run
+    try:
+        spike.isa_string(target, vlen)  # rejects a VLEN Spike or the target cannot run
+    except UnsupportedTargetError as e:
+        raise UnsupportedTargetError(f"--tune-vlen {vlen} is not supported", hint=e.hint) from e
     tuner = SpikeTuner(target, vlen)
     with tile_chooser(tuner.choose):
         lower_graph(graph, target.kernel_isa)  # records the calls to measure

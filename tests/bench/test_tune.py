@@ -102,3 +102,12 @@ def test_tune_on_a_scalar_target_is_a_clear_error(model, tmp_path):
     assert proc.returncode != 0
     assert "--tune" in proc.stdout + proc.stderr and "Traceback" not in proc.stdout + proc.stderr
     assert not (tmp_path / "x.rvpack").exists()
+
+
+def test_tune_at_an_unsupported_vlen_names_the_option(model, tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "rvpack.cli", "build", str(model), "--target", "rvv1.0", "--tune",
+                           "--tune-vlen", "64", "-o", str(tmp_path / "x.rvpack")], capture_output=True, text=True,
+                          timeout=600)
+    out = proc.stdout + proc.stderr
+    assert proc.returncode != 0 and "--tune-vlen 64" in out and "128" in out and "Traceback" not in out
+    assert not (tmp_path / "x.rvpack").exists()
