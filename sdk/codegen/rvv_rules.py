@@ -186,6 +186,7 @@ ISA_TWINS["rvv"] = {
     "rvpack_f32_pool2d_nchw__scalar": "rvpack_f32_pool2d_nchw__rvv",
     "rvpack_copy_strided": "rvpack_copy_strided__rvv",
     "rvpack_f32_pad__scalar": "rvpack_f32_pad__rvv",
+    "rvpack_f32_lrn__scalar": "rvpack_f32_lrn__rvv",
 }
 
 

@@ -4,6 +4,7 @@
 //   rvv_spatial_test dwconv   rvpack_f32_dwconv2d_nchw__rvv  vs rvpack_f32_conv2d_nchw__scalar
 //   rvv_spatial_test pool     rvpack_f32_pool2d_nchw__rvv    vs rvpack_f32_pool2d_nchw__scalar
 //   rvv_spatial_test pad      rvpack_f32_pad__rvv            vs rvpack_f32_pad__scalar
+//   rvv_spatial_test lrn      rvpack_f32_lrn__rvv            vs rvpack_f32_lrn__scalar (relative error)
 //
 // Every output is compared bit for bit. dwconv: 3x3/5x5, stride 1/2, every
 // pad_top/pad_left, implied bottom/right padding -1..2 (asymmetric, as
@@ -20,7 +21,9 @@
 // LEAKY_RELU (applied after the vector loops); small-integer data with -0.0,
 // float data, and some cases with NaN and infinities. pad: ranks 1..4,
 // CONSTANT/REFLECT/EDGE, begin/end pads 0..3 per dim (negative = cropping for
-// CONSTANT), rows from 1 to several vectors long.
+// CONSTANT), rows from 1 to several vectors long. lrn: sizes 1..7, 1..20
+// channels, rows 1..300, uniform [-4, 4) data, alpha/beta/bias as in AlexNet
+// and others; prints the largest relative error (the Python test bounds it).
 //
 // Output: "vlenb B", up to 30 "FAIL ..." lines, "<mode> cases C paths ..." and,
 // last, "<mode>: N passed, M failed"; exit status 1 if anything failed.
@@ -394,14 +397,62 @@ static int run_pad_tests(void) {
   return rvv_test_summary("pad");
 }
 
+// ---- lrn ----------------------------------------------------------------------
+
+static int run_lrn_tests(void) {
+  double worst = 0.0;
+  for (int turn = 0; turn < 300; turn++) {
+    rvpack_lrn_params_t p = {0};
+    p.batch = rvv_test_rand_range(1, 2);
+    p.channels = rvv_test_rand_range(1, 20);
+    p.spatial = turn % 4 == 0 ? rvv_test_rand_range(100, 300) : rvv_test_rand_range(1, 40);
+    p.size = rvv_test_rand_range(1, 7);
+    p.alpha = turn % 2 ? 1e-4f : 0.5f * (float) rvv_test_rand_range(1, 4);
+    p.beta = turn % 3 == 0 ? 0.75f : 0.25f * (float) rvv_test_rand_range(1, 8);
+    p.bias = turn % 2 ? 1.0f : 2.0f;
+    const size_t n = (size_t) p.batch * p.channels * p.spatial;
+    float* x = rvv_test_guarded_place(&g_in, n * sizeof(float), turn % 2);
+    for (size_t i = 0; i < n; i++) x[i] = 4.0f * rvv_test_rand_unit();
+    float* want = new_output(n);
+    float* got = new_output(n);
+    rvpack_f32_lrn__scalar(&p, x, want + RVV_TEST_MARGIN);
+    rvpack_f32_lrn__rvv(&p, x, got + RVV_TEST_MARGIN);
+    int ok = 1;
+    for (size_t i = 0; i < n + 2 * RVV_TEST_MARGIN; i++) {
+      const int inside = i >= RVV_TEST_MARGIN && i < n + RVV_TEST_MARGIN;
+      if (!inside) {
+        if (!rvv_test_is_sentinel(got[i]) && ok) {
+          ok = 0;
+          rvv_test_fail("lrn c=%d spatial=%d size=%d: wrote outside the output", p.channels, p.spatial, p.size);
+        }
+        continue;
+      }
+      const double err = fabs((double) got[i] - (double) want[i]) / fmax(fabs((double) want[i]), 1e-30);
+      if (err > worst) worst = err;
+      if (!(err <= 1e-5) && ok) {  // also catches NaN
+        ok = 0;
+        rvv_test_fail("lrn c=%d spatial=%d size=%d beta=%g: y[%zu] = %.9g, scalar %.9g", p.channels, p.spatial,
+                      p.size, p.beta, i - RVV_TEST_MARGIN, got[i], want[i]);
+      }
+    }
+    free(want);
+    free(got);
+    rvv_test_record(ok);
+  }
+  printf("lrn cases %zu max_rel_err %.3g\n", rvv_test_passed + rvv_test_failed, worst);
+  return rvv_test_summary("lrn");
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc == 2 ? argv[1] : "";
-  if (strcmp(mode, "dwconv") != 0 && strcmp(mode, "pool") != 0 && strcmp(mode, "pad") != 0) {
-    fprintf(stderr, "usage: %s dwconv|pool|pad\n", argv[0]);
+  if (strcmp(mode, "dwconv") != 0 && strcmp(mode, "pool") != 0 && strcmp(mode, "pad") != 0 &&
+      strcmp(mode, "lrn") != 0) {
+    fprintf(stderr, "usage: %s dwconv|pool|pad|lrn\n", argv[0]);
     return 2;
   }
   g_in = rvv_test_guarded_new(1 << 20);
   rvv_test_begin(0x9e3779b9u);
   if (strcmp(mode, "pad") == 0) return run_pad_tests();
+  if (strcmp(mode, "lrn") == 0) return run_lrn_tests();
   return strcmp(mode, "dwconv") == 0 ? run_dwconv_tests() : run_pool_tests();
 }

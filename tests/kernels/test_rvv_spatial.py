@@ -35,7 +35,7 @@ RUNTIME = REPO / "runtime"
 
 def sources() -> list[Path]:
     return ([p for p in sorted((RUNTIME / "src").glob("*.c")) if p.name != "runner_main.c"]
-            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c")]
+            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c", "lrn_rvv.c")]
             + sorted((XNN / "src" / "f32-dwconv2d-chw" / "gen").glob("*.c")))
 
 
@@ -74,3 +74,12 @@ def test_rvv_pad(spatial_test, vlen):
     rows up to several vectors: bit-exact against the scalar kernel."""
     lines = run_mode(spatial_test, vlen, "pad")
     assert any(line == "pad cases 600" for line in lines)
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_rvv_lrn(spatial_test, vlen):
+    """Within 1e-5 relative of the scalar kernel everywhere (pow as
+    exp(beta * log)), and in fact within a few ulp."""
+    lines = run_mode(spatial_test, vlen, "lrn")
+    m = next(re.match(r"^lrn cases (\d+) max_rel_err (\S+)$", line) for line in lines if line.startswith("lrn cases"))
+    assert int(m[1]) == 300 and float(m[2]) < 1e-6, m[0]

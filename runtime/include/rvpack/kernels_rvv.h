@@ -82,6 +82,11 @@ void rvpack_f32_channel_affine__rvv(const rvpack_channel_affine_params_t* p, con
 /* Softmax with the vector exp/log: within a few ulp of the scalar kernel. */
 void rvpack_f32_softmax__rvv(const rvpack_softmax_params_t* p, const float* x, float* y);
 
+/* LRN across channels, vectorised along the spatial row; pow as exp(beta *
+ * log(b)) with the vector exp/log: within a few ulp of the scalar kernel. x
+ * and y must not overlap (as for the scalar kernel). */
+void rvpack_f32_lrn__rvv(const rvpack_lrn_params_t* p, const float* x, float* y);
+
 /* Padding: vector fills and copies per output row (reflect/edge borders are
  * gathered element by element, as in the scalar kernel). */
 void rvpack_f32_pad__rvv(const rvpack_pad_params_t* p, const float* x, float* y);
