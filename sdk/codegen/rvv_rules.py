@@ -187,6 +187,7 @@ ISA_TWINS["rvv"] = {
     "rvpack_copy_strided": "rvpack_copy_strided__rvv",
     "rvpack_f32_pad__scalar": "rvpack_f32_pad__rvv",
     "rvpack_f32_lrn__scalar": "rvpack_f32_lrn__rvv",
+    "rvpack_f32_resize__scalar": "rvpack_f32_resize__rvv",
 }
 
 

@@ -32,7 +32,7 @@ TARGET = "rvv1.0"
 FAST_LIGHT = {"squeezenet", "shufflenet"}
 # Op classes without an RVV kernel yet (their portable kernel is compiled for
 # the vector target): everything else must run on a vector kernel.
-SCALAR_OPS = {"ConvTranspose", "Resize"}
+SCALAR_OPS = {"ConvTranspose"}
 
 
 def rotating(items: list, ids: list[str]) -> list:

@@ -5,6 +5,7 @@
 //   rvv_spatial_test pool     rvpack_f32_pool2d_nchw__rvv    vs rvpack_f32_pool2d_nchw__scalar
 //   rvv_spatial_test pad      rvpack_f32_pad__rvv            vs rvpack_f32_pad__scalar
 //   rvv_spatial_test lrn      rvpack_f32_lrn__rvv            vs rvpack_f32_lrn__scalar (relative error)
+//   rvv_spatial_test resize   rvpack_f32_resize__rvv         vs rvpack_f32_resize__scalar
 //
 // Every output is compared bit for bit. dwconv: 3x3/5x5, stride 1/2, every
 // pad_top/pad_left, implied bottom/right padding -1..2 (asymmetric, as
@@ -24,6 +25,9 @@
 // CONSTANT), rows from 1 to several vectors long. lrn: sizes 1..7, 1..20
 // channels, rows 1..300, uniform [-4, 4) data, alpha/beta/bias as in AlexNet
 // and others; prints the largest relative error (the Python test bounds it).
+// resize: NEAREST bit-exact, LINEAR within 2 ulp of max|x| (the blend is
+// fused differently); random source tables (any column, any order, as up-
+// and down-sampling and the coordinate rules produce), rows up to 300.
 //
 // Output: "vlenb B", up to 30 "FAIL ..." lines, "<mode> cases C paths ..." and,
 // last, "<mode>: N passed, M failed"; exit status 1 if anything failed.
@@ -443,16 +447,82 @@ static int run_lrn_tests(void) {
   return rvv_test_summary("lrn");
 }
 
+// ---- resize -------------------------------------------------------------------
+
+static int32_t* random_indices(int32_t n, int32_t limit) {
+  int32_t* t = rvv_test_xmalloc((size_t) n * sizeof(int32_t));
+  for (int32_t i = 0; i < n; i++) t[i] = rvv_test_rand_range(0, limit - 1);
+  return t;
+}
+
+static float* random_lambdas(int32_t n) {
+  float* t = rvv_test_xmalloc((size_t) n * sizeof(float));
+  for (int32_t i = 0; i < n; i++) t[i] = (float) rvv_test_rand_range(0, 64) / 64.0f;
+  return t;
+}
+
+static int run_resize_tests(void) {
+  for (int turn = 0; turn < 400; turn++) {
+    rvpack_resize_params_t p = {0};
+    p.planes = rvv_test_rand_range(1, 4);
+    p.in_height = rvv_test_rand_range(1, 9);
+    p.in_width = rvv_test_rand_range(1, turn % 4 == 0 ? 160 : 20);
+    p.out_height = rvv_test_rand_range(1, 12);
+    p.out_width = rvv_test_rand_range(1, turn % 4 == 0 ? 300 : 40);
+    p.mode = turn % 2 ? RVPACK_RESIZE_LINEAR : RVPACK_RESIZE_NEAREST;
+    int32_t* y0 = random_indices(p.out_height, p.in_height);
+    int32_t* y1 = random_indices(p.out_height, p.in_height);
+    int32_t* x0 = random_indices(p.out_width, p.in_width);
+    int32_t* x1 = random_indices(p.out_width, p.in_width);
+    float* ly = random_lambdas(p.out_height);
+    float* lx = random_lambdas(p.out_width);
+    p.y0 = y0, p.y1 = y1, p.x0 = x0, p.x1 = x1, p.y_lambda = ly, p.x_lambda = lx;
+    const size_t in_n = (size_t) p.planes * p.in_height * p.in_width;
+    const size_t out_n = (size_t) p.planes * p.out_height * p.out_width;
+    float* x = rvv_test_guarded_place(&g_in, in_n * sizeof(float), turn % 2);
+    for (size_t i = 0; i < in_n; i++) x[i] = (float) rvv_test_rand_range(-1000, 1000) / 8.0f;
+    float* want = new_output(out_n);
+    float* got = new_output(out_n);
+    rvpack_f32_resize__scalar(&p, x, want + RVV_TEST_MARGIN);
+    rvpack_f32_resize__rvv(&p, x, got + RVV_TEST_MARGIN);
+    char what[160];
+    snprintf(what, sizeof what, "resize %s planes=%d in=%dx%d out=%dx%d",
+             p.mode == RVPACK_RESIZE_LINEAR ? "linear" : "nearest", p.planes, p.in_height, p.in_width,
+             p.out_height, p.out_width);
+    int ok;
+    if (p.mode == RVPACK_RESIZE_NEAREST) {
+      ok = compare_outputs(want, got, out_n, what);
+    } else {
+      ok = 1;
+      const double tolerance = 2.0 * 125.0 * 0x1p-23;  // 2 ulp of max|x| = 125
+      for (size_t i = 0; i < out_n + 2 * RVV_TEST_MARGIN && ok; i++) {
+        const int inside = i >= RVV_TEST_MARGIN && i < out_n + RVV_TEST_MARGIN;
+        if (inside ? !(fabs((double) got[i] - (double) want[i]) <= tolerance) : !rvv_test_is_sentinel(got[i])) {
+          ok = 0;
+          rvv_test_fail("%s: y[%ld] = %.9g, scalar %.9g", what, (long) i - RVV_TEST_MARGIN, got[i], want[i]);
+        }
+      }
+    }
+    free(want);
+    free(got);
+    free(y0), free(y1), free(x0), free(x1), free(ly), free(lx);
+    rvv_test_record(ok);
+  }
+  printf("resize cases %zu\n", rvv_test_passed + rvv_test_failed);
+  return rvv_test_summary("resize");
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc == 2 ? argv[1] : "";
   if (strcmp(mode, "dwconv") != 0 && strcmp(mode, "pool") != 0 && strcmp(mode, "pad") != 0 &&
-      strcmp(mode, "lrn") != 0) {
-    fprintf(stderr, "usage: %s dwconv|pool|pad|lrn\n", argv[0]);
+      strcmp(mode, "lrn") != 0 && strcmp(mode, "resize") != 0) {
+    fprintf(stderr, "usage: %s dwconv|pool|pad|lrn|resize\n", argv[0]);
     return 2;
   }
   g_in = rvv_test_guarded_new(1 << 20);
   rvv_test_begin(0x9e3779b9u);
   if (strcmp(mode, "pad") == 0) return run_pad_tests();
   if (strcmp(mode, "lrn") == 0) return run_lrn_tests();
+  if (strcmp(mode, "resize") == 0) return run_resize_tests();
   return strcmp(mode, "dwconv") == 0 ? run_dwconv_tests() : run_pool_tests();
 }

@@ -35,7 +35,7 @@ RUNTIME = REPO / "runtime"
 
 def sources() -> list[Path]:
     return ([p for p in sorted((RUNTIME / "src").glob("*.c")) if p.name != "runner_main.c"]
-            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c", "lrn_rvv.c")]
+            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c", "lrn_rvv.c", "resize_rvv.c")]
             + sorted((XNN / "src" / "f32-dwconv2d-chw" / "gen").glob("*.c")))
 
 
@@ -83,3 +83,11 @@ def test_rvv_lrn(spatial_test, vlen):
     lines = run_mode(spatial_test, vlen, "lrn")
     m = next(re.match(r"^lrn cases (\d+) max_rel_err (\S+)$", line) for line in lines if line.startswith("lrn cases"))
     assert int(m[1]) == 300 and float(m[2]) < 1e-6, m[0]
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_rvv_resize(spatial_test, vlen):
+    """Random source tables: NEAREST bit-exact, LINEAR within 2 ulp of the
+    data's magnitude."""
+    lines = run_mode(spatial_test, vlen, "resize")
+    assert "resize cases 400" in lines

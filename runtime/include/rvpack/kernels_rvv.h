@@ -82,6 +82,10 @@ void rvpack_f32_channel_affine__rvv(const rvpack_channel_affine_params_t* p, con
 /* Softmax with the vector exp/log: within a few ulp of the scalar kernel. */
 void rvpack_f32_softmax__rvv(const rvpack_softmax_params_t* p, const float* x, float* y);
 
+/* Resize: indexed loads (vluxei32) along the output row; NEAREST bit-exact,
+ * LINEAR within an ulp or two (fused multiply-adds). */
+void rvpack_f32_resize__rvv(const rvpack_resize_params_t* p, const float* x, float* y);
+
 /* LRN across channels, vectorised along the spatial row; pow as exp(beta *
  * log(b)) with the vector exp/log: within a few ulp of the scalar kernel. x
  * and y must not overlap (as for the scalar kernel). */
