@@ -249,8 +249,8 @@ void rvpack_f32_conv2d_nchw__scalar(const rvpack_conv2d_params_t* p, const float
   }
 }
 
-void rvpack_f32_conv_transpose2d_nchw__scalar(const rvpack_conv2d_params_t* p, const float* input,
-                                              const float* weights, const float* bias, float* output) {
+void rvpack_internal_conv_transpose_f32(const rvpack_conv2d_params_t* p, const float* input, const float* weights,
+                                        const float* bias, float* output, rvpack_internal_scatter_row_fn scatter_row) {
   const int32_t ih_n = p->in_height, iw_n = p->in_width;
   const int32_t oh_n = p->out_height, ow_n = p->out_width;
   const int32_t kh_n = p->kernel_height, kw_n = p->kernel_width;
@@ -285,7 +285,7 @@ void rvpack_f32_conv_transpose2d_nchw__scalar(const rvpack_conv2d_params_t* p, c
             for (int32_t ih = ih0; ih < ih1; ++ih) {
               const float* irow = in_c + (ptrdiff_t)ih * iw_n;
               float* orow = out_c + (ptrdiff_t)(ih * sh + oh_off) * ow_n + ow_off;
-              for (int32_t iw = iw0; iw < iw1; ++iw) orow[iw * sw] += wv * irow[iw];
+              if (iw1 > iw0) scatter_row((size_t)(iw1 - iw0), wv, irow + iw0, orow + (ptrdiff_t)iw0 * sw, sw);
             }
           }
         }
@@ -293,4 +293,14 @@ void rvpack_f32_conv_transpose2d_nchw__scalar(const rvpack_conv2d_params_t* p, c
     }
     rvpack_internal_activate_inplace((size_t)p->out_channels * (size_t)out_plane, out_n, &p->act);
   }
+}
+
+/* y[i * stride] += w * x[i] for i < n. */
+static void scatter_row_scalar(size_t n, float w, const float* x, float* y, ptrdiff_t stride) {
+  for (size_t i = 0; i < n; ++i) y[(ptrdiff_t)i * stride] += w * x[i];
+}
+
+void rvpack_f32_conv_transpose2d_nchw__scalar(const rvpack_conv2d_params_t* p, const float* input,
+                                              const float* weights, const float* bias, float* output) {
+  rvpack_internal_conv_transpose_f32(p, input, weights, bias, output, scatter_row_scalar);
 }

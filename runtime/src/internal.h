@@ -56,6 +56,14 @@ static inline void rvpack_internal_tap_range(int32_t start, int32_t dilation, in
   *hi = h;
 }
 
+/* Transposed convolution (rvpack_f32_conv_transpose2d_nchw__scalar's
+ * contract): every input row is scattered into the output rows it touches
+ * by scatter_row(n, w, x, y, stride): y[i * stride] += w * x[i], i < n (the
+ * vector twin passes a vector row). */
+typedef void (*rvpack_internal_scatter_row_fn)(size_t n, float w, const float* x, float* y, ptrdiff_t stride);
+void rvpack_internal_conv_transpose_f32(const rvpack_conv2d_params_t* p, const float* input, const float* weights,
+                                        const float* bias, float* output, rvpack_internal_scatter_row_fn scatter_row);
+
 /* Padding (rvpack_f32_pad__scalar's contract) row by row, with the row
  * operations passed in so the vector twin shares the walk: fill(y, n, v)
  * writes n copies of v, copy(y, x, n) copies n floats. Reflect/edge borders

@@ -188,6 +188,7 @@ ISA_TWINS["rvv"] = {
     "rvpack_f32_pad__scalar": "rvpack_f32_pad__rvv",
     "rvpack_f32_lrn__scalar": "rvpack_f32_lrn__rvv",
     "rvpack_f32_resize__scalar": "rvpack_f32_resize__rvv",
+    "rvpack_f32_conv_transpose2d_nchw__scalar": "rvpack_f32_conv_transpose2d_nchw__rvv",
 }
 
 

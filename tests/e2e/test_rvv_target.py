@@ -9,8 +9,8 @@ VLEN each. Under -m slow: every light model (stored outputs and random
 weights) and every real model at all three VLENs, and the onnx wheel's
 operator suite.
 
-Besides correctness, the bundles must really use the vector kernels: layers
-of the op classes that have one may not fall back to a scalar kernel.
+Besides correctness, the bundles must really use the vector kernels: no
+layer may run a scalar kernel.
 """
 
 from __future__ import annotations
@@ -30,9 +30,6 @@ from tests.tflite_builder import build as build_tflite
 VLENS = (128, 256, 512)
 TARGET = "rvv1.0"
 FAST_LIGHT = {"squeezenet", "shufflenet"}
-# Op classes without an RVV kernel yet (their portable kernel is compiled for
-# the vector target): everything else must run on a vector kernel.
-SCALAR_OPS = {"ConvTranspose"}
 
 
 def rotating(items: list, ids: list[str]) -> list:
@@ -43,7 +40,7 @@ def rotating(items: list, ids: list[str]) -> list:
 
 def assert_vectorised(bundle: Bundle) -> None:
     scalar = [f"{layer.name} ({layer.op}): {layer.kernel}" for layer in bundle.manifest.layers
-              if layer.executed and "__scalar" in layer.kernel and layer.op not in SCALAR_OPS]
+              if layer.executed and "__scalar" in layer.kernel]
     assert not scalar, "layers left on scalar kernels:\n" + "\n".join(scalar)
 
 

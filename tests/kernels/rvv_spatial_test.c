@@ -6,6 +6,7 @@
 //   rvv_spatial_test pad      rvpack_f32_pad__rvv            vs rvpack_f32_pad__scalar
 //   rvv_spatial_test lrn      rvpack_f32_lrn__rvv            vs rvpack_f32_lrn__scalar (relative error)
 //   rvv_spatial_test resize   rvpack_f32_resize__rvv         vs rvpack_f32_resize__scalar
+//   rvv_spatial_test deconv   rvpack_f32_conv_transpose2d_nchw__rvv vs its scalar twin
 //
 // Every output is compared bit for bit. dwconv: 3x3/5x5, stride 1/2, every
 // pad_top/pad_left, implied bottom/right padding -1..2 (asymmetric, as
@@ -28,6 +29,8 @@
 // resize: NEAREST bit-exact, LINEAR within 2 ulp of max|x| (the blend is
 // fused differently); random source tables (any column, any order, as up-
 // and down-sampling and the coordinate rules produce), rows up to 300.
+// deconv: kernels 1..4, strides 1..3, dilation 1/2, pads, output padding,
+// groups 1/2, bias and NULL, acts NONE/RELU; small-integer data, bit-exact.
 //
 // Output: "vlenb B", up to 30 "FAIL ..." lines, "<mode> cases C paths ..." and,
 // last, "<mode>: N passed, M failed"; exit status 1 if anything failed.
@@ -512,11 +515,68 @@ static int run_resize_tests(void) {
   return rvv_test_summary("resize");
 }
 
+// ---- deconv -------------------------------------------------------------------
+
+static int run_deconv_tests(void) {
+  for (int turn = 0; turn < 300; turn++) {
+    rvpack_conv2d_params_t p = {0};
+    p.batch = rvv_test_rand_range(1, 2);
+    p.groups = turn % 3 == 0 ? 2 : 1;
+    p.in_channels = p.groups * rvv_test_rand_range(1, 3);
+    p.out_channels = p.groups * rvv_test_rand_range(1, 3);
+    p.in_height = rvv_test_rand_range(1, 6);
+    p.in_width = rvv_test_rand_range(1, turn % 4 == 0 ? 70 : 12);
+    p.kernel_height = rvv_test_rand_range(1, 4);
+    p.kernel_width = rvv_test_rand_range(1, 4);
+    p.stride_height = rvv_test_rand_range(1, 3);
+    p.stride_width = rvv_test_rand_range(1, 3);
+    p.dilation_height = turn % 5 == 0 ? 2 : 1;
+    p.dilation_width = turn % 7 == 0 ? 2 : 1;
+    p.pad_top = rvv_test_rand_range(0, p.kernel_height - 1);
+    p.pad_left = rvv_test_rand_range(0, p.kernel_width - 1);
+    const int32_t ext_h = (p.kernel_height - 1) * p.dilation_height + 1;
+    const int32_t ext_w = (p.kernel_width - 1) * p.dilation_width + 1;
+    // ONNX output size with a random bottom/right pad and output padding.
+    p.out_height = (p.in_height - 1) * p.stride_height + ext_h - p.pad_top - rvv_test_rand_range(0, p.pad_top) +
+                   rvv_test_rand_range(0, p.stride_height - 1);
+    p.out_width = (p.in_width - 1) * p.stride_width + ext_w - p.pad_left - rvv_test_rand_range(0, p.pad_left) +
+                  rvv_test_rand_range(0, p.stride_width - 1);
+    if (p.out_height < 1) p.out_height = 1;
+    if (p.out_width < 1) p.out_width = 1;
+    p.act = act_of(turn % 2 ? RVPACK_ACT_RELU : RVPACK_ACT_NONE);
+    const size_t in_n = (size_t) p.batch * p.in_channels * p.in_height * p.in_width;
+    const size_t w_n = (size_t) p.in_channels * (p.out_channels / p.groups) * p.kernel_height * p.kernel_width;
+    const size_t out_n = (size_t) p.batch * p.out_channels * p.out_height * p.out_width;
+    float* x = rvv_test_guarded_place(&g_in, in_n * sizeof(float), turn % 2);
+    for (size_t i = 0; i < in_n; i++) x[i] = (float) rvv_test_rand_range(-4, 4);
+    float* w = rvv_test_xmalloc(w_n * sizeof(float));
+    for (size_t i = 0; i < w_n; i++) w[i] = (float) rvv_test_rand_range(-3, 3);
+    float* bias = turn % 2 ? rvv_test_xmalloc((size_t) p.out_channels * sizeof(float)) : NULL;
+    for (int32_t i = 0; bias != NULL && i < p.out_channels; i++) bias[i] = (float) rvv_test_rand_range(-8, 8);
+    float* want = new_output(out_n);
+    float* got = new_output(out_n);
+    rvpack_f32_conv_transpose2d_nchw__scalar(&p, x, w, bias, want + RVV_TEST_MARGIN);
+    rvpack_f32_conv_transpose2d_nchw__rvv(&p, x, w, bias, got + RVV_TEST_MARGIN);
+    char what[200];
+    snprintf(what, sizeof what, "deconv g=%d ic=%d oc=%d in=%dx%d out=%dx%d k=%dx%d s=%dx%d d=%dx%d pads=%d,%d",
+             p.groups, p.in_channels, p.out_channels, p.in_height, p.in_width, p.out_height, p.out_width,
+             p.kernel_height, p.kernel_width, p.stride_height, p.stride_width, p.dilation_height,
+             p.dilation_width, p.pad_top, p.pad_left);
+    rvv_test_record(compare_outputs(want, got, out_n, what));
+    free(want);
+    free(got);
+    free(w);
+    free(bias);
+  }
+  printf("deconv cases %zu\n", rvv_test_passed + rvv_test_failed);
+  return rvv_test_summary("deconv");
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc == 2 ? argv[1] : "";
   if (strcmp(mode, "dwconv") != 0 && strcmp(mode, "pool") != 0 && strcmp(mode, "pad") != 0 &&
-      strcmp(mode, "lrn") != 0 && strcmp(mode, "resize") != 0) {
-    fprintf(stderr, "usage: %s dwconv|pool|pad|lrn|resize\n", argv[0]);
+      strcmp(mode, "lrn") != 0 && strcmp(mode, "resize") != 0 && strcmp(mode, "deconv") != 0) {
+    fprintf(stderr, "usage: %s dwconv|pool|pad|lrn|resize|deconv\n", argv[0]);
     return 2;
   }
   g_in = rvv_test_guarded_new(1 << 20);
@@ -524,5 +584,6 @@ int main(int argc, char** argv) {
   if (strcmp(mode, "pad") == 0) return run_pad_tests();
   if (strcmp(mode, "lrn") == 0) return run_lrn_tests();
   if (strcmp(mode, "resize") == 0) return run_resize_tests();
+  if (strcmp(mode, "deconv") == 0) return run_deconv_tests();
   return strcmp(mode, "dwconv") == 0 ? run_dwconv_tests() : run_pool_tests();
 }

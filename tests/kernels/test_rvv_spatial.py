@@ -35,7 +35,8 @@ RUNTIME = REPO / "runtime"
 
 def sources() -> list[Path]:
     return ([p for p in sorted((RUNTIME / "src").glob("*.c")) if p.name != "runner_main.c"]
-            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c", "lrn_rvv.c", "resize_rvv.c")]
+            + [RUNTIME / "rvv" / name for name in ("dwconv2d_nchw_rvv.c", "pool2d_nchw_rvv.c", "pad_rvv.c", "lrn_rvv.c", "resize_rvv.c",
+                                                 "conv_transpose_rvv.c")]
             + sorted((XNN / "src" / "f32-dwconv2d-chw" / "gen").glob("*.c")))
 
 
@@ -91,3 +92,11 @@ def test_rvv_resize(spatial_test, vlen):
     data's magnitude."""
     lines = run_mode(spatial_test, vlen, "resize")
     assert "resize cases 400" in lines
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_rvv_conv_transpose(spatial_test, vlen):
+    """Kernels 1..4, strides 1..3, dilation, pads, output padding, groups,
+    bias/NULL, NONE/RELU: bit-exact against the scalar kernel."""
+    lines = run_mode(spatial_test, vlen, "deconv")
+    assert "deconv cases 300" in lines

@@ -61,6 +61,11 @@ void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const floa
 void rvpack_f32_dwconv2d_nchw__rvv(const rvpack_conv2d_params_t* p, const float* input, const float* weights,
                                    const float* bias, float* output);
 
+/* Transposed convolution: each input row is scattered into its output row
+ * with strided vector loads/stores (same fma order as the scalar kernel). */
+void rvpack_f32_conv_transpose2d_nchw__rvv(const rvpack_conv2d_params_t* p, const float* input, const float* weights,
+                                           const float* bias, float* output);
+
 /* Max/average pooling, vectorised over output pixels of a row. */
 void rvpack_f32_pool2d_nchw__rvv(const rvpack_pool2d_params_t* p, const float* input, float* output);
 
