@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -60,13 +61,17 @@ def run_mode(exe: Path, vlen: int, mode: str) -> list[str]:
     return lines
 
 
-def check_generated_family(ukernels: list, family: str, template: str, header: str, declare_macro: str,
-                           name_re: str, declared_first: tuple[str, ...] = ()) -> str:
+def check_generated_family(ukernels: list, generated: Iterable[Path], family: str, template: str, header: str,
+                           declare_macro: str, name_re: str, declared_first: tuple[str, ...] = ()) -> str:
     """One family's registry, gen/ files, generated header and BUILD.bazel glob
-    agree (ukernels: the registry as the generator reads it). Returns the
+    agree, and the generator writes them all (ukernels: the registry as the
+    generator reads it; generated: the paths it writes). Returns the
     BUILD.bazel text for the family's own checks."""
     gen = XNN / "src" / family / "gen"
     assert {uk.gen_file for uk in ukernels} == {p.name for p in gen.glob("*.c")}
+    written = set(generated)
+    assert XNN / "include" / "rvpack_rvv" / header in written
+    assert all(gen / uk.gen_file in written for uk in ukernels)
     for uk in ukernels:
         text = (gen / uk.gen_file).read_text()
         assert text.startswith("// Auto-generated file. Do not edit!\n")
