@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import signal
 import subprocess
 from pathlib import Path
 
@@ -43,3 +44,14 @@ def rvpack_cache(tmp_path_factory):
     if (cache / "workspace").is_dir():
         subprocess.run(["bazel", f"--output_base={cache / 'bazel'}", "--nohome_rc", "shutdown"],
                        cwd=cache / "workspace", capture_output=True, timeout=120)
+
+
+@pytest.fixture
+def interruptible():
+    """SIGINT raises KeyboardInterrupt, as in an interactive shell. A test run
+    started as a background job by a non-interactive shell inherits SIGINT
+    ignored (and Python then keeps ignoring it), which would make the Ctrl-C
+    tests fail for a reason that has nothing to do with rvpack."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)

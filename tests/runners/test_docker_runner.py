@@ -88,7 +88,7 @@ def test_timeout_kills_and_removes_the_container(client, tiny):
     assert not _leftovers(client)
 
 
-def test_locked_down_container_removed_on_ctrl_c(client, tiny):
+def test_locked_down_container_removed_on_ctrl_c(client, tiny, interruptible):
     """While a long run goes on, look at its container; then Ctrl-C: it must be gone."""
     inputs = reference.make_inputs(tiny.manifest.inputs, seed=0)
     main = threading.main_thread().ident

@@ -295,7 +295,7 @@ def test_timeout_stops_the_run_on_the_board(sshd, boards, tiny, tmp_path):
     assert not (tmp_path / "remote").exists()
 
 
-def test_ctrl_c_stops_the_run_on_the_board_and_cleans_up(sshd, boards, tiny, tmp_path):
+def test_ctrl_c_stops_the_run_on_the_board_and_cleans_up(sshd, boards, tiny, tmp_path, interruptible):
     main = threading.main_thread().ident
     remote = str(tmp_path / "remote")
 
