@@ -7,7 +7,6 @@ scalar reference before counting it."""
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,16 +61,8 @@ def run_gemm_bench(vlen: int, elf: Path | None = None, timeout: float = 1800.0) 
     """Counts every GEMM kernel at `vlen` on Spike (builds the program if elf is None)."""
     from rvpack.sdk.runners import spike
 
-    elf = elf or build_gemm_bench()
-    isa = spike.isa_string(TARGETS["rvv1.0"], vlen)
-    cmd = [str(spike.spike_executable()), f"--isa={isa}", str(elf)]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired as e:
-        raise RunError(f"the GEMM bench did not finish within {timeout:.0f} s on Spike") from e
-    if proc.returncode != 0:
-        raise RunError(f"the GEMM bench exited with {proc.returncode} on Spike: {(proc.stdout + proc.stderr)[-2000:]}")
-    return parse_gemm_bench(proc.stdout)
+    stdout, _, _ = spike.run_program(elf or build_gemm_bench(), TARGETS["rvv1.0"], vlen, timeout)
+    return parse_gemm_bench(stdout)
 
 
 def main() -> None:

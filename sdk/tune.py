@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -91,12 +90,11 @@ class SpikeTuner:
         report(on_progress, "tune", f"building the tuner for {len(calls)} kernel calls")
         elf = build_tune_program(tune_table(calls), self.target)
         report(on_progress, "tune", f"counting on Spike (VLEN {self.vlen})")
-        cmd = [str(spike.spike_executable()), f"--isa={spike.isa_string(self.target, self.vlen)}", str(elf)]
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, stdin=subprocess.DEVNULL)
+        stdout, _, _ = spike.run_program(elf, self.target, self.vlen)
         self.spike_runs += 1
-        counts = [int(m[2]) for m in map(_CALL_RE.match, proc.stdout.splitlines()) if m is not None]
-        if proc.returncode != 0 or len(counts) != len(calls) or not proc.stdout.rstrip().endswith("end"):
-            raise RunError(f"the tile tuner failed on Spike (exit {proc.returncode}): {(proc.stdout + proc.stderr)[-1500:]}")
+        counts = [int(m[2]) for m in map(_CALL_RE.match, stdout.splitlines()) if m is not None]
+        if len(counts) != len(calls) or not stdout.rstrip().endswith("end"):
+            raise RunError(f"the tile tuner's report on Spike is incomplete: {stdout[-1500:]}")
         self.counts.update(zip(calls, counts))
         self._save()
         report(on_progress, "tune", f"{len(calls)} kernel calls counted", done=True)

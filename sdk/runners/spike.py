@@ -125,28 +125,37 @@ def isa_string(target: Target, vlen: int | None = None) -> str:
                                  hint="the Spike bench supports rv64gc and rvv1.0")
 
 
-def run_bench(elf: Path, target: Target, vlen: int | None = None, timeout: float = 3600.0) -> BenchReport:
-    """Runs the bench ELF on Spike and parses its report."""
+def run_program(elf: Path, target: Target, vlen: int | None = None, timeout: float = 3600.0,
+                hint: str = "raise --timeout (Spike runs some 10-100 M instructions/s)",
+                ) -> tuple[str, list[str], float]:
+    """Runs a bare-metal ELF on Spike at `vlen`: (stdout, command, wall
+    seconds). A missing ELF, a timeout, a trap or a non-zero exit is a
+    RunError naming the program."""
     elf = Path(elf)
     if not elf.is_file():
-        raise RunError(f"bench program {elf} does not exist")
+        raise RunError(f"program {elf} does not exist")
     cmd = [str(spike_executable()), f"--isa={isa_string(target, vlen)}", str(elf)]
     t0 = time.monotonic()
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
     except subprocess.TimeoutExpired as e:
-        raise RunError(f"{elf.name}: Spike did not finish within {timeout:.0f} s",
-                       hint="raise --timeout (Spike runs some 10-100 M instructions/s), or bench a smaller model") from e
+        raise RunError(f"{elf.name}: Spike did not finish within {timeout:.0f} s", hint=hint) from e
     wall = time.monotonic() - t0
     stdout = proc.stdout.decode("utf-8", errors="replace")
-    stderr = proc.stderr.decode("utf-8", errors="replace")
     if proc.returncode != 0:
-        raise RunError(f"{elf.name}: " + _failure(proc.returncode, stdout, stderr))
-    report = parse_report(stdout, source=elf.name)
+        raise RunError(f"{elf.name}: " + _failure(proc.returncode, stdout, proc.stderr.decode("utf-8", "replace")))
+    return stdout, cmd, wall
+
+
+def run_bench(elf: Path, target: Target, vlen: int | None = None, timeout: float = 3600.0) -> BenchReport:
+    """Runs the bench ELF on Spike and parses its report."""
+    stdout, cmd, wall = run_program(elf, target, vlen, timeout, hint="raise --timeout (Spike runs some 10-100 M "
+                                    "instructions/s), or bench a smaller model")
+    report = parse_report(stdout, source=Path(elf).name)
     report.wall_seconds = wall
     report.command = cmd
     if report.status != 0:
-        raise RunError(f"{elf.name}: the model returned status {report.status}")
+        raise RunError(f"{Path(elf).name}: the model returned status {report.status}")
     return report
 
 
