@@ -119,25 +119,14 @@ def build_bench_elf(
     compiled once per platform and cached like the Linux one. Returns the ELF
     at <cache>/out/<target>_baremetal/<name>/<name>_bench.elf (overwritten by
     the next build of the same bundle; copy it to keep it)."""
-    platform = target.bazel_baremetal_platform
-    if not platform:
-        raise UnsupportedTargetError(
-            f"target {target.name} has no bare-metal build profile",
-            hint="the Spike bench supports rv64gc (and rvv1.0)",
-        )
+    platform = _baremetal_platform(target)
     root, package = _stage(sources, name)
     suffix = _suffix(target.name) + "_baremetal"
     bin_dir, _ = _bazel_build(
         root, platform, suffix, [f"//{package}:{name}_bench"], f"bench program '{name}' for {target.name}",
         f"{name}-{suffix}", on_progress=on_progress, jobs=jobs,
     )  # fmt: skip
-    out = cache_root() / "out" / suffix / name
-    out.mkdir(parents=True, exist_ok=True)
-    elf = out / f"{name}_bench.elf"
-    tmp = out / f".{name}_bench.elf.tmp"
-    shutil.copyfile(bin_dir / package / f"{name}_bench", tmp)
-    os.replace(tmp, elf)
-    return elf
+    return _copy_out(bin_dir / package / f"{name}_bench", cache_root() / "out" / suffix / name / f"{name}_bench.elf")
 
 
 def build_baremetal_program(label: str, target: Target, *, on_progress: Callable[[str], None] | None = None) -> Path:
@@ -145,25 +134,14 @@ def build_baremetal_program(label: str, target: Target, *, on_progress: Callable
     "//third_party/xnnpack_rvv:f32_gemm_bench") for target's bare-metal
     platform; returns the ELF (a copy in the cache, safe to keep using until
     the next build of the same label)."""
-    platform = target.bazel_baremetal_platform
-    if not platform:
-        raise UnsupportedTargetError(f"target {target.name} has no bare-metal build profile",
-                                     hint="the Spike programs support rv64gc and rvv1.0")
-    bazel_executable()
-    zig_executable()
-    root = cache_root() / "workspace"
-    ensure_workspace(root, _repo_root())
+    platform = _baremetal_platform(target)
+    root = _workspace()
     suffix = _suffix(target.name) + "_baremetal"
     package, _, name = label.removeprefix("//").partition(":")
     bin_dir, _ = _bazel_build(root, platform, suffix, [f"@rvpack{label}"], f"{label} for {target.name}",
                               f"{name}-{suffix}", on_progress=on_progress, jobs=None)
-    out = cache_root() / "out" / suffix / "programs"
-    out.mkdir(parents=True, exist_ok=True)
-    elf = out / f"{name}.elf"
-    tmp = out / f".{name}.elf.tmp"
-    shutil.copyfile(bin_dir / "external" / "rvpack" / package / name, tmp)
-    os.replace(tmp, elf)
-    return elf
+    return _copy_out(bin_dir / "external" / "rvpack" / package / name,
+                     cache_root() / "out" / suffix / "programs" / f"{name}.elf")
 
 
 _TUNE_BUILD = """\
@@ -181,13 +159,8 @@ cc_binary(
 def build_tune_program(table_c: str, target: Target, *, on_progress: Callable[[str], None] | None = None) -> Path:
     """Builds the bare-metal tile tuner (runtime/baremetal/tune_main.c) with
     the generated table `table_c`; returns the ELF."""
-    platform = target.bazel_baremetal_platform
-    if not platform:
-        raise UnsupportedTargetError(f"target {target.name} has no bare-metal build profile")
-    bazel_executable()
-    zig_executable()
-    root = cache_root() / "workspace"
-    ensure_workspace(root, _repo_root())
+    platform = _baremetal_platform(target)
+    root = _workspace()
     package = root / "tune"
     write_if_changed(package / "BUILD.bazel", _TUNE_BUILD)
     write_if_changed(package / "tune_table.c", table_c)
@@ -197,18 +170,38 @@ def build_tune_program(table_c: str, target: Target, *, on_progress: Callable[[s
     return bin_dir / "tune" / "tune"
 
 
+def _baremetal_platform(target: Target) -> str:
+    if not target.bazel_baremetal_platform:
+        raise UnsupportedTargetError(f"target {target.name} has no bare-metal build profile",
+                                     hint="the Spike programs support rv64gc and rvv1.0")
+    return target.bazel_baremetal_platform
+
+
+def _copy_out(built: Path, dest: Path) -> Path:
+    """Copies a built ELF to dest atomically (a reader never sees half a file)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    shutil.copyfile(built, tmp)
+    os.replace(tmp, dest)
+    return dest
+
+
 def _suffix(target_name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", target_name)
 
 
-def _stage(sources: Path, name: str) -> tuple[Path, str]:
-    """Checks the tools, prepares the workspace and stages the sources:
-    (workspace root, package path)."""
+def _workspace() -> Path:
+    """Checks the tools and prepares the workspace; returns its root."""
     bazel_executable()
     zig_executable()  # fail early, with the pip hint, if ziglang is missing
-    repo = _repo_root()
     root = cache_root() / "workspace"
-    ensure_workspace(root, repo)
+    ensure_workspace(root, _repo_root())
+    return root
+
+
+def _stage(sources: Path, name: str) -> tuple[Path, str]:
+    """The workspace root and the package the sources are staged in."""
+    root = _workspace()
     return root, stage_bundle(root, Path(sources), name)
 
 
