@@ -103,3 +103,13 @@ def kernel_assembly(src: Path, out_dir: Path) -> str:
 def vector_spills(assembly: str) -> list[str]:
     """Whole-register stores/loads (vs<n>r.v / vl<n>re): vector registers spilled to the stack."""
     return re.findall(r"^\s*(vs[1248]r\.v|vl[1248]re\d+\.v)\b.*$", assembly, re.M)
+
+
+def check_every_kernel_ran(lines: list[str], variant_re: re.Pattern, expected: dict[str, tuple[int, ...]]) -> None:
+    """The program reported every kernel of the registry (one `variant NAME
+    <params...> cases C failed F` line each, matched by variant_re), with the
+    expected parameters (NR = LMUL * VLEN / 32 among them) and some cases."""
+    ran = {m[1]: tuple(int(x) for x in m.groups()[1:]) for m in map(variant_re.match, lines) if m is not None}
+    width = len(next(iter(expected.values())))
+    assert {name: v[:width] for name, v in ran.items()} == expected
+    assert all(v[width] > 0 for v in ran.values())

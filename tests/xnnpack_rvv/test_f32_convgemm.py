@@ -51,12 +51,8 @@ def run_mode(exe: Path, vlen: int, mode: str) -> list[str]:
 
 
 def check_every_kernel_ran(lines: list[str], vlen: int) -> None:
-    """Every kernel of the registry ran, with NR = LMUL * VLEN / 32."""
-    ran = {m[1]: (int(m[2]), int(m[3]), int(m[4]), int(m[5]))
-           for m in map(VARIANT_RE.match, lines) if m is not None}
-    expected = {uk.name: (uk.mr, uk.lmul, uk.lmul * vlen // 32) for uk in generate.read_convgemm_registry()}
-    assert {name: v[:3] for name, v in ran.items()} == expected
-    assert all(v[3] > 0 for v in ran.values())
+    harness.check_every_kernel_ran(lines, VARIANT_RE, {uk.name: (uk.mr, uk.lmul, uk.lmul * vlen // 32)
+                                                       for uk in generate.read_convgemm_registry()})
 
 
 @pytest.mark.parametrize("vlen", VLENS)

@@ -42,13 +42,9 @@ def gemm_test(tmp_path_factory) -> Path:
 
 
 def run_mode(exe: Path, vlen: int, mode: str) -> None:
-    lines = harness.run_mode(exe, vlen, mode)
-    # Every kernel of the registry ran, with NR = LMUL * VLEN / 32.
-    ran = {m[1]: (int(m[2]), int(m[3]), int(m[4]), int(m[5]))
-           for m in map(VARIANT_RE.match, lines) if m is not None}
-    expected = {uk.name: (uk.mr, uk.lmul, uk.lmul * vlen // 32) for uk in generate.read_gemm_registry()}
-    assert {name: v[:3] for name, v in ran.items()} == expected
-    assert all(v[3] > 0 for v in ran.values())
+    harness.check_every_kernel_ran(harness.run_mode(exe, vlen, mode), VARIANT_RE,
+                                   {uk.name: (uk.mr, uk.lmul, uk.lmul * vlen // 32)
+                                    for uk in generate.read_gemm_registry()})
 
 
 @pytest.mark.parametrize("vlen", VLENS)
