@@ -198,10 +198,12 @@ def lower_matmul_rvv(node: Node, g: Graph) -> LoweredLayer | None:
     A transposed A or B operand (the rvv passes already pre-transposed
     constant Gemm weights) is transposed into scratch first."""
     tiles = convgemm_tiles()
+    if not tiles:
+        return None
     base = lower_gemm(node, g) if node.op == "Gemm" else lower_matmul(node, g)
     call = base.calls[0]
     fields, post, act_note = split_activation(node, g, call.args[0].fields)
-    if not tiles or fields["k"] == 0:
+    if fields["k"] == 0:
         return None
     m, n, k = fields["m"], fields["n"], fields["k"]
     scratch = 4 * (m * k * bool(fields["a_transposed"]) + k * n * bool(fields["b_transposed"]))
