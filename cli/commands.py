@@ -212,7 +212,7 @@ def targets(
     """List the targets (and the supported operators), or the packaged models."""
     from rvpack.sdk import zoo
     from rvpack.sdk.codegen.lower import supported_ops
-    from rvpack.sdk.targets import TARGETS
+    from rvpack.sdk.targets import registry
 
     if models:
         table = Table(title="Packaged models (installed from PyPI, never downloaded)", title_justify="left")
@@ -225,8 +225,9 @@ def targets(
     table = Table(title="Targets", title_justify="left")
     for col in ("target", "ISA", "kernels", "runs here on", "status"):
         table.add_column(col)
-    for t in TARGETS.values():
-        table.add_row(t.name, t.isa, t.kernel_isa, t.emulator or "native",
+    for t in registry().targets.values():
+        runs_on = (t.emulator.executable if t.emulator else "native") + (" + Spike" if t.spike_isa else "")
+        table.add_row(t.name, t.isa, t.kernel_isa, runs_on,
                       "[green]available[/]" if t.available else f"[yellow]{t.unavailable_reason}[/]")
     console.print(table)
     console.print("Operators: " + ", ".join(supported_ops()))

@@ -50,8 +50,8 @@ def deploy(
     from rvpack.sdk import reference
     from rvpack.sdk.bundle import Bundle
     from rvpack.sdk.runners.inputs import load_inputs
-    from rvpack.sdk.runners.ssh_deploy import deploy as deploy_bundle
-    from rvpack.sdk.runners.ssh_deploy import resolve_board
+    from rvpack.sdk.runners.boards import resolve_board
+    from rvpack.sdk.runners.deploy import deploy as deploy_bundle
 
     b = Bundle.open(bundle)
     m = b.manifest

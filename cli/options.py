@@ -10,7 +10,6 @@ import typer
 
 from rvpack.sdk.errors import ShapeError
 
-DebugOption = Annotated[bool, typer.Option("--debug", help="Show Python tracebacks for errors.")]
 VlenOption = Annotated[Optional[int], typer.Option("--vlen", help="Vector length in bits for RVV bundles (128/256/512).")]
 InputOption = Annotated[Optional[list[str]], typer.Option(
     "--input", "-i", help="Input file (.npy or raw), in input order or as NAME=FILE; repeat per input. "

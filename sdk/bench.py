@@ -21,7 +21,7 @@ from rvpack.sdk import reference
 from rvpack.sdk.bundle import Bundle
 from rvpack.sdk.errors import BundleError
 from rvpack.sdk.progress import ProgressFn, report
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.targets import get_target, kernel_isa_of
 
 
 @dataclass
@@ -80,7 +80,8 @@ def bench_elf(bundle: Bundle, on_progress: ProgressFn = None) -> tuple[Path, flo
                           hint="rebuild the bundle with `rvpack build ... --force`")
     t0 = time.monotonic()
     report(on_progress, "bench-build", "bazel build (bare metal)")
-    built = build_bench_elf(src, bundle.name, TARGETS[bundle.manifest.target["name"]],
+    target = get_target(bundle.manifest.target["name"])
+    built = build_bench_elf(src, bundle.name, target, kernel_isa_of(target),
                             on_progress=lambda line: report(on_progress, "bench-build", line))
     shutil.copy2(built, elf)
     report(on_progress, "bench-build", "done", done=True)
@@ -92,10 +93,11 @@ def bench_bundle(bundle: Bundle, *, vlen: int | None = None, timeout: float = 36
     from rvpack.sdk.runners import spike
 
     m = bundle.manifest
-    target = TARGETS[m.target["name"]]
+    spec = m.target_spec
+    isa = spike.isa_for(spec, vlen, bundle_name=bundle.name)
     elf, build_seconds = bench_elf(bundle, on_progress)
-    report(on_progress, "spike", f"{bundle.name} on Spike ({spike.isa_string(target, vlen)})")
-    result = spike.run_bench(elf, target, vlen, timeout)
+    report(on_progress, "spike", f"{bundle.name} on Spike ({isa})")
+    result = spike.run_bench(elf, isa, timeout)
     report(on_progress, "spike", f"{result.wall_seconds:.1f} s", done=True)
 
     executed = [layer for layer in m.layers if layer.executed]
@@ -122,7 +124,7 @@ def bench_bundle(bundle: Bundle, *, vlen: int | None = None, timeout: float = 36
             passed &= c.ok
         report(on_progress, "reference", "done", done=True)
     return BenchResult(
-        bundle=bundle.name, target=target.name, isa=spike.isa_string(target, vlen), vlen=vlen or target.min_vlen,
+        bundle=bundle.name, target=spec.name, isa=isa, vlen=vlen or spec.min_vlen,
         layers=layers, total_instructions=result.total, overhead_instructions=result.overhead,
         hook_overhead_per_layer=result.hook_overhead, check=comparisons, check_passed=passed,
         spike_seconds=result.wall_seconds, build_seconds=build_seconds)

@@ -8,7 +8,6 @@ build never leaves a partial bundle (and never touches an existing one).
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 import time
@@ -21,21 +20,21 @@ from rvpack.sdk.bundle import Bundle
 from rvpack.sdk.bundle.manifest import LayerRecord, Manifest, TensorSpec
 from rvpack.sdk.codegen.emit import GeneratedModel, generate
 from rvpack.sdk.codegen.lower import check_supported, lower_graph
-from rvpack.sdk.codegen.rvv_rules import tile_chooser
-from rvpack.sdk.ir.verify import verify
-from rvpack.sdk.errors import OutputExistsError, UnsupportedTargetError
+from rvpack.sdk.errors import OutputExistsError
 from rvpack.sdk.frontend import load_model
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir.graph import Graph
+from rvpack.sdk.ir.verify import verify
 from rvpack.sdk.passes.pipeline import optimize
 from rvpack.sdk.progress import ProgressFn, report
-from rvpack.sdk.runners import spike
-from rvpack.sdk.targets import Target
+from rvpack.sdk.resources import RUNTIME_DIR
+from rvpack.sdk.targets import Target, kernel_isa_of
+from rvpack.sdk.targets.plugin import KernelIsa
 from rvpack.sdk.tune import SpikeTuner
 from rvpack.sdk.version import RVPACK_VERSION
 
-
-RUNTIME_HEADER = Path(__file__).resolve().parents[1] / "runtime" / "include" / "rvpack" / "rvpack.h"
+# The one runtime header a bundle's header includes: a bundle compiles on its own.
+RUNTIME_HEADER = RUNTIME_DIR / "include" / "rvpack" / "rvpack.h"
 
 
 @dataclass
@@ -49,12 +48,13 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
                        on_progress: ProgressFn = None, tune_vlen: int | None = None) -> tuple[Graph, GeneratedModel]:
     """Everything up to (not including) the native build: writes src_dir.
     tune_vlen: choose GEMM tiles by instruction counts measured on Spike at
-    that VLEN (sdk/tune.py) instead of the cost model."""
+    that VLEN (sdk/tune.py) instead of the kernel ISA's cost model."""
+    kernel_isa = kernel_isa_of(target)
     report(on_progress, "import", f"reading {model_path.name}")
     graph = load_model(model_path, input_shapes)
     report(on_progress, "import", f"{len(graph.nodes)} nodes", done=True)
     report(on_progress, "optimize", "folding constants, fusing")
-    graph = optimize(graph, kernel_isa=target.kernel_isa)
+    graph = optimize(graph, extra=kernel_isa.passes)
     check_supported(graph)
     verify(graph)
     report(on_progress, "optimize", f"{len(graph.nodes)} nodes after passes", done=True)
@@ -66,28 +66,18 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
         f" sha256 {graph.info.sha256}",
         "Regenerate with the command above; `rvpack inspect` shows the plan.",
     ]
-    chooser: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
-    if tune_vlen is not None:
-        chooser = tile_chooser(_tune(graph, target, tune_vlen, on_progress).choose)
+    chooser = _tune(graph, target, kernel_isa, tune_vlen, on_progress).choose if tune_vlen is not None else None
     report(on_progress, "codegen", "lowering and planning the arena")
-    with chooser:
-        generated = generate(graph, src_dir, bundle_name, header, target.kernel_isa)
+    generated = generate(graph, src_dir, bundle_name, header, kernel_isa.lowering(chooser), kernel_isa.headers)
     report(on_progress, "codegen", f"{len(generated.executed)} layers, arena {generated.plan.peak_bytes} B", done=True)
     return graph, generated
 
 
-def _tune(graph: Graph, target: Target, vlen: int, on_progress: ProgressFn) -> SpikeTuner:
-    """A tuner holding counts for every candidate tile of every layer."""
-    if target.kernel_isa != "rvv":
-        raise UnsupportedTargetError(f"--tune measures RVV kernel tiles; target {target.name} has none",
-                                     hint="use --target rvv1.0, or build without --tune")
-    try:
-        spike.isa_string(target, vlen)  # rejects a VLEN Spike or the target cannot run
-    except UnsupportedTargetError as e:
-        raise UnsupportedTargetError(f"--tune-vlen {vlen} is not supported", hint=e.hint) from e
-    tuner = SpikeTuner(target, vlen)
-    with tile_chooser(tuner.choose):
-        lower_graph(graph, target.kernel_isa)  # records the calls to measure
+def _tune(graph: Graph, target: Target, kernel_isa: KernelIsa, vlen: int, on_progress: ProgressFn) -> SpikeTuner:
+    """A tuner holding counts for every candidate tile of every layer: one
+    lowering with the tuner as the chooser records what to measure."""
+    tuner = SpikeTuner(target, kernel_isa, vlen)
+    lower_graph(graph, kernel_isa.lowering(tuner.choose))
     tuner.measure_missing(on_progress)
     return tuner
 
@@ -113,7 +103,7 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
 
         t0 = time.monotonic()
         report(on_progress, "build", f"bazel build for {target.name}")
-        artifacts = bazel_build(src, generated.name, target,
+        artifacts = bazel_build(src, generated.name, target, kernel_isa_of(target),
                                 on_progress=lambda line: report(on_progress, "build", line), jobs=jobs)
         seconds["build"] = time.monotonic() - t0
         report(on_progress, "build", "done", done=True)
@@ -121,7 +111,6 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         for sub in ("include", "lib", "bin"):
             (staging / sub).mkdir()
         shutil.copy2(src / f"{generated.name}.h", staging / "include" / f"{generated.name}.h")
-        # The one runtime header the bundle's header includes: a bundle compiles on its own.
         (staging / "include" / "rvpack").mkdir()
         shutil.copy2(RUNTIME_HEADER, staging / "include" / "rvpack" / "rvpack.h")
         shutil.copy2(artifacts.library, staging / "lib" / f"lib{generated.name}.a")
@@ -164,7 +153,7 @@ def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict
         model={"file": Path(graph.info.path).name, "path": str(Path(graph.info.path).resolve()),
                "format": graph.info.format, "sha256": graph.info.sha256, "producer": graph.info.producer,
                "opset": graph.info.opset},
-        target={"name": target.name, "isa": target.isa, "kernel_isa": target.kernel_isa, "min_vlen": target.min_vlen},
+        target=target.spec().to_dict(),
         toolchain=toolchain,
         inputs=[TensorSpec(t.name, t.field, np.dtype(t.dtype).name, list(t.shape), _layout(graph, t.shape))
                 for t in gen.inputs],

@@ -10,10 +10,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rvpack.sdk.errors import RunError
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.errors import RunError, UnsupportedTargetError
+from rvpack.sdk.targets import Target, kernel_isa_of, registry
 
-GEMM_BENCH_LABEL = "//third_party/xnnpack_rvv:f32_gemm_bench"
 GEMM_M = GEMM_N = GEMM_K = 256
 
 _HEADER_RE = re.compile(r"^gemm-bench m (\d+) n (\d+) k (\d+) counter (\w+)$")
@@ -35,10 +34,22 @@ class GemmCount:
         return GEMM_M * GEMM_N * GEMM_K / self.instructions
 
 
-def build_gemm_bench() -> Path:
+def gemm_bench_target(name: str = "rvv1.0") -> Target:
+    """The target whose kernel ISA's GEMM bench runs (KernelIsa.gemm_bench)."""
+    target = registry().target(name)
+    if kernel_isa_of(target).gemm_bench is None:
+        raise UnsupportedTargetError(f"target {name} has no GEMM benchmark",
+                                     hint="choose a target with vector kernels, e.g. rvv1.0")
+    return target
+
+
+def build_gemm_bench(target: Target | None = None) -> Path:
     from rvpack.sdk.build.bazel import build_baremetal_program
 
-    return build_baremetal_program(GEMM_BENCH_LABEL, TARGETS["rvv1.0"])
+    target = target or gemm_bench_target()
+    label = kernel_isa_of(target).gemm_bench
+    assert label is not None
+    return build_baremetal_program(label, target)
 
 
 def parse_gemm_bench(stdout: str) -> list[GemmCount]:
@@ -57,11 +68,13 @@ def parse_gemm_bench(stdout: str) -> list[GemmCount]:
     return counts
 
 
-def run_gemm_bench(vlen: int, elf: Path | None = None, timeout: float = 1800.0) -> list[GemmCount]:
+def run_gemm_bench(vlen: int, elf: Path | None = None, timeout: float = 1800.0,
+                   target: Target | None = None) -> list[GemmCount]:
     """Counts every GEMM kernel at `vlen` on Spike (builds the program if elf is None)."""
     from rvpack.sdk.runners import spike
 
-    stdout, _, _ = spike.run_program(elf or build_gemm_bench(), TARGETS["rvv1.0"], vlen, timeout)
+    target = target or gemm_bench_target()
+    stdout, _, _ = spike.run_program(elf or build_gemm_bench(target), spike.isa_for(target.spec(), vlen), timeout)
     return parse_gemm_bench(stdout)
 
 

@@ -1,17 +1,19 @@
 """`rvpack build --tune`: pick each layer's GEMM tile by measured instruction
-counts on Spike instead of the cost model.
+counts on Spike instead of the kernel ISA's cost model.
 
 A layer's GEMM work is a multiset of microkernel calls (rows, pixels, K)
-(rvv_rules.GemmProblem.calls: row blocks of MR x pixel panels), and a
+(codegen/tiles.GemmProblem.calls: row blocks of MR x pixel panels), and a
 kernel's instruction count depends only on those sizes, not on the data. So
-the tuner
-  1. lowers the graph once with a recording chooser, which collects every
-     (kernel, rows, pixels, K) call of every candidate tile not yet measured;
+the tuner, for any kernel ISA whose plugin declares tile families,
+  1. lowers the graph once with its recording chooser, which collects every
+     (family, kernel, rows, pixels, K) call of every candidate tile not yet
+     measured;
   2. builds the bare-metal tuner (runtime/baremetal/tune_main.c) with a table
-     of those calls, runs it on Spike at the requested VLEN, and caches the
-     exact counts (by kernel, sizes, VLEN and a hash of the kernels' code);
-  3. lowers again: each layer takes the tile whose calls add up to the fewest
-     instructions.
+     of those calls, each made through its family's tune shim, runs it on
+     Spike at the requested VLEN, and caches the exact counts (by kernel,
+     sizes, VLEN and a hash of the families' kernel code);
+  3. is the chooser of the final lowering: each layer takes the tile whose
+     calls add up to the fewest instructions.
 The driver's own loop and the im2col packing are the same for every tile, so
 they are left out of the comparison.
 """
@@ -26,31 +28,44 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from rvpack.sdk.build.tools import cache_root
-from rvpack.sdk.codegen.rvv_rules import XNNPACK_RVV, GemmProblem, Tile
-from rvpack.sdk.errors import RunError
+from rvpack.sdk.codegen.tiles import GemmProblem, Tile
+from rvpack.sdk.errors import RunError, UnsupportedTargetError
 from rvpack.sdk.progress import ProgressFn, report
 from rvpack.sdk.targets import Target
+from rvpack.sdk.targets.plugin import KernelIsa, TileFamily
 
-CallKey = tuple[str, int, int, int]  # kernel, rows, pixels, K
+CallKey = tuple[str, str, int, int, int]  # family, kernel, rows, pixels, K
 
 _CALL_RE = re.compile(r"^call (\d+) (\d+)$")
 
 
-def kernels_hash() -> str:
-    """Identifies the conv-GEMM kernels' code: counts measured for other code are stale."""
+def kernels_hash(families: Iterable[TileFamily]) -> str:
+    """Identifies the tile families' kernel code: counts measured for other code are stale."""
     h = hashlib.sha256()
-    for f in sorted((XNNPACK_RVV / "src" / "f32-convgemm" / "gen").glob("*.c")):
-        h.update(f.name.encode() + b"\0" + f.read_bytes())
+    for family in families:
+        for f in family.sources():
+            h.update(family.name.encode() + b"\0" + f.name.encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:12]
 
 
 class SpikeTuner:
     """A tile chooser backed by measured counts (see the module docstring)."""
 
-    def __init__(self, target: Target, vlen: int, cache_file: Path | None = None):
+    def __init__(self, target: Target, kernel_isa: KernelIsa, vlen: int, cache_file: Path | None = None):
+        from rvpack.sdk.runners import spike
+
+        if not kernel_isa.tile_families:
+            raise UnsupportedTargetError(f"--tune measures kernel tiles; target {target.name} has none",
+                                         hint="build without --tune (or for a target with tiled kernels, e.g. "
+                                              "--target rvv1.0)")
         self.target = target
+        self.kernel_isa = kernel_isa
         self.vlen = vlen
-        self.cache_file = cache_file or cache_root() / "tune" / f"convgemm-{kernels_hash()}-vlen{vlen}.json"
+        self.spike_isa = spike.isa_for(target.spec(), vlen, option="--tune-vlen")
+        self.families = {f.name: f for f in kernel_isa.tile_families}
+        digest = kernels_hash(self.families.values())
+        self.cache_file = cache_file or cache_root() / "tune" / f"{kernel_isa.name}-{digest}-vlen{vlen}.json"
+        self._digest = digest
         self.counts: dict[CallKey, int] = self._load()
         self.missing: set[CallKey] = set()
         self.spike_runs = 0
@@ -60,20 +75,18 @@ class SpikeTuner:
         """Measured instructions of the problem's calls with this tile, None if any is unmeasured."""
         total = 0
         for (rows, pixels), n in problem.calls(tile.mr).items():
-            count = self.counts.get((tile.name, rows, pixels, problem.k))
+            count = self.counts.get((tile.family, tile.name, rows, pixels, problem.k))
             if count is None:
                 return None
             total += n * count
         return total
 
     def choose(self, problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
-        from rvpack.sdk.codegen.rvv_rules import choose_by_model
-
         costs = {t: self.cost(problem, t) for t in tiles}
         if any(c is None for c in costs.values()):
             for t in tiles:
-                self.missing.update((t.name, rows, pixels, problem.k) for rows, pixels in problem.calls(t.mr))
-            return choose_by_model(problem, tiles)
+                self.missing.update((t.family, t.name, rows, pixels, problem.k) for rows, pixels in problem.calls(t.mr))
+            return self.kernel_isa.choose_by_model(problem, tiles)
         best = min(tiles, key=lambda t: (costs[t], -t.mr * t.lmul))
         return best, f"; tuned at VLEN {self.vlen}"
 
@@ -88,9 +101,11 @@ class SpikeTuner:
         from rvpack.sdk.runners import spike
 
         report(on_progress, "tune", f"building the tuner for {len(calls)} kernel calls")
-        elf = build_tune_program(tune_table(calls), self.target)
+        families = [self.families[name] for name in sorted({c[0] for c in calls})]
+        deps = sorted({dep for f in families for dep in f.tune_deps})
+        elf = build_tune_program(tune_table(calls, self.families), deps, self.target)
         report(on_progress, "tune", f"counting on Spike (VLEN {self.vlen})")
-        stdout, _, _ = spike.run_program(elf, self.target, self.vlen)
+        stdout, _, _ = spike.run_program(elf, self.spike_isa)
         self.spike_runs += 1
         counts = [int(m[2]) for m in map(_CALL_RE.match, stdout.splitlines()) if m is not None]
         if len(counts) != len(calls) or not stdout.rstrip().endswith("end"):
@@ -102,30 +117,29 @@ class SpikeTuner:
     def _load(self) -> dict[CallKey, int]:
         try:
             data = json.loads(self.cache_file.read_text())
-        except (OSError, ValueError):
+            return {(f, k, int(r), int(p), int(kk)): int(v) for (f, k, r, p, kk), v in data.get("counts", [])}
+        except (OSError, ValueError, TypeError):
             return {}
-        return {(k, int(r), int(p), int(kk)): int(v) for (k, r, p, kk), v in data.get("counts", [])}
 
     def _save(self) -> None:
         self.cache_file.parent.mkdir(parents=True, exist_ok=True)
-        data = {"vlen": self.vlen, "kernels": kernels_hash(),
+        data = {"vlen": self.vlen, "kernels": self._digest,
                 "counts": [[list(key), value] for key, value in sorted(self.counts.items())]}
         tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, indent=0))
         os.replace(tmp, self.cache_file)
 
 
-def tune_table(calls: Iterable[CallKey]) -> str:
+def tune_table(calls: list[CallKey], families: dict[str, TileFamily]) -> str:
     """The C table of the tuner program (runtime/baremetal/tune.h)."""
-    calls = list(calls)
-    w = max(rows * k for _, rows, _, k in calls)
-    b = max(k * pixels for _, _, pixels, k in calls)
-    c = max(rows * pixels for _, rows, pixels, _ in calls)
-    bias = max(rows for _, rows, _, _ in calls)
+    used = sorted({c[0] for c in calls})
+    floats = max(families[f].buffer_floats(rows, pixels, k) for f, _, rows, pixels, k in calls)
     lines = ["/* Generated by rvpack (sdk/tune.py): the calls `rvpack build --tune` counts. */",
-             '#include "tune.h"', "", "const rvpack_tune_call_t rvpack_tune_calls[] = {",
-             *(f"    {{{name}, {rows}, {pixels}, {k}}}," for name, rows, pixels, k in calls),
-             "};", f"const int32_t rvpack_tune_num_calls = {len(calls)};",
-             f"float rvpack_tune_w[{w}];", f"float rvpack_tune_b[{b}];", f"float rvpack_tune_bias[{bias}];",
-             f"float rvpack_tune_c[{c}];", ""]
+             '#include "tune.h"', "", *sorted({f'#include "{families[f].header}"' for f in used}), ""]
+    lines += [f"rvpack_tune_shim_fn {families[f].tune_shim};" for f in used]
+    lines += ["", "const rvpack_tune_call_t rvpack_tune_calls[] = {",
+              *(f"    {{{families[f].tune_shim}, (rvpack_tune_kernel_fn){name}, {rows}, {pixels}, {k}}},"
+                for f, name, rows, pixels, k in calls),
+              "};", f"const int32_t rvpack_tune_num_calls = {len(calls)};",
+              f"float rvpack_tune_buffer[{floats}];", ""]
     return "\n".join(lines)

@@ -2,7 +2,8 @@
 
 build_bundle() stages the sources as a package of one persistent workspace
 (see workspace.py), runs `bazel build` for the target's platform and merges
-the model's and the runtime's archives into one self-contained lib<name>.a.
+every archive the model links (model, runtime, the kernel ISA's libraries)
+into one self-contained lib<name>.a.
 
 build_bench_elf() builds the same sources for the target's bare-metal
 platform into <name>_bench, the Spike bench program (runtime/baremetal).
@@ -21,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rvpack.sdk.build.tools import (
-    REPO_ROOT,
     bazel_executable,
     bazel_version,
     cache_root,
@@ -32,8 +32,11 @@ from rvpack.sdk.build.tools import (
     zig_versions,
 )
 from rvpack.sdk.build.workspace import ensure_workspace, stage_bundle, write_if_changed
-from rvpack.sdk.errors import BuildError, ToolMissingError, UnsupportedTargetError
-from rvpack.sdk.targets import Target
+from rvpack.sdk.errors import BuildError, UnsupportedTargetError
+from rvpack.sdk.resources import data_root
+from rvpack.sdk.targets import Target, registry
+from rvpack.sdk.targets.bazelgen import generate as generate_toolchains
+from rvpack.sdk.targets.plugin import KernelIsa
 
 __all__ = ["BuildArtifacts", "build_bench_elf", "build_bundle", "bazel_version", "zig_executable"]
 
@@ -65,6 +68,7 @@ def build_bundle(
     sources: Path,
     name: str,
     target: Target,
+    kernel_isa: KernelIsa,
     *,
     on_progress: Callable[[str], None] | None = None,
     jobs: int | None = None,
@@ -73,9 +77,9 @@ def build_bundle(
 
     Outputs go to <cache>/out/<target>/<name>/ (overwritten by the next build
     of the same bundle); copy them to keep them."""
-    root, package = _stage(sources, name)
+    root, package = _stage(sources, name, kernel_isa)
     suffix = _suffix(target.name)
-    targets = [f"//{package}:model", f"//{package}:{name}_run", "@rvpack//runtime:runtime"]
+    targets = [f"//{package}:archives", f"//{package}:{name}_run"]
     bin_dir, exec_log = _bazel_build(
         root, target.bazel_platform, suffix, targets, f"bundle '{name}' for {target.name}",
         f"{name}-{suffix}", on_progress=on_progress, jobs=jobs,
@@ -84,10 +88,7 @@ def build_bundle(
     out = cache / "out" / suffix / name
     out.mkdir(parents=True, exist_ok=True)
     library = out / f"lib{name}.a"
-    _merge_archives(
-        library,
-        [bin_dir / package / "libmodel.a", bin_dir / "external/rvpack/runtime/libruntime.a"],
-    )
+    _merge_archives(library, _listed_archives(bin_dir, bin_dir / package / "archives.txt"))
     runner = out / f"{name}_run"
     shutil.copyfile(bin_dir / package / f"{name}_run", runner)
     runner.chmod(0o755)
@@ -108,6 +109,7 @@ def build_bench_elf(
     sources: Path,
     name: str,
     target: Target,
+    kernel_isa: KernelIsa,
     *,
     on_progress: Callable[[str], None] | None = None,
     jobs: int | None = None,
@@ -120,7 +122,7 @@ def build_bench_elf(
     at <cache>/out/<target>_baremetal/<name>/<name>_bench.elf (overwritten by
     the next build of the same bundle; copy it to keep it)."""
     platform = _baremetal_platform(target)
-    root, package = _stage(sources, name)
+    root, package = _stage(sources, name, kernel_isa)
     suffix = _suffix(target.name) + "_baremetal"
     bin_dir, _ = _bazel_build(
         root, platform, suffix, [f"//{package}:{name}_bench"], f"bench program '{name}' for {target.name}",
@@ -149,20 +151,22 @@ _TUNE_BUILD = """\
 cc_binary(
     name = "tune",
     srcs = ["tune_table.c"],
-    deps = ["@rvpack//runtime:tune_main"],
+    deps = {deps!r},
     linkstatic = 1,
     target_compatible_with = ["@platforms//os:none"],
 )
 """
 
 
-def build_tune_program(table_c: str, target: Target, *, on_progress: Callable[[str], None] | None = None) -> Path:
+def build_tune_program(table_c: str, deps: list[str], target: Target, *,
+                       on_progress: Callable[[str], None] | None = None) -> Path:
     """Builds the bare-metal tile tuner (runtime/baremetal/tune_main.c) with
-    the generated table `table_c`; returns the ELF."""
+    the generated table `table_c` and the tile families' shim libraries
+    `deps`; returns the ELF."""
     platform = _baremetal_platform(target)
     root = _workspace()
     package = root / "tune"
-    write_if_changed(package / "BUILD.bazel", _TUNE_BUILD)
+    write_if_changed(package / "BUILD.bazel", _TUNE_BUILD.format(deps=["@rvpack//runtime:tune_main", *deps]))
     write_if_changed(package / "tune_table.c", table_c)
     suffix = _suffix(target.name) + "_baremetal"
     bin_dir, _ = _bazel_build(root, platform, suffix, ["//tune:tune"], f"the tile tuner for {target.name}",
@@ -195,14 +199,16 @@ def _workspace() -> Path:
     bazel_executable()
     zig_executable()  # fail early, with the pip hint, if ziglang is missing
     root = cache_root() / "workspace"
-    ensure_workspace(root, _repo_root())
+    reg = registry()
+    repositories = {name: path for isa in reg.kernel_isas.values() for name, path in isa.bazel_repositories.items()}
+    ensure_workspace(root, data_root(), generate_toolchains(reg.targets.values()), repositories)
     return root
 
 
-def _stage(sources: Path, name: str) -> tuple[Path, str]:
+def _stage(sources: Path, name: str, kernel_isa: KernelIsa) -> tuple[Path, str]:
     """The workspace root and the package the sources are staged in."""
     root = _workspace()
-    return root, stage_bundle(root, Path(sources), name)
+    return root, stage_bundle(root, Path(sources), name, ["@rvpack//runtime", *kernel_isa.runtime_deps])
 
 
 def _bazel_build(
@@ -269,19 +275,6 @@ def _bazel_build(
     return root / links / "bin", exec_log
 
 
-def _repo_root() -> Path:
-    """The checkout with WORKSPACE, toolchains/ and runtime/ (an editable install)."""
-    if (
-        not (REPO_ROOT / "toolchains" / "BUILD.bazel").is_file()
-        or not (REPO_ROOT / "runtime" / "BUILD.bazel").is_file()
-    ):
-        raise ToolMissingError(
-            f"rvpack's toolchains/ and runtime/ are not next to its SDK ({REPO_ROOT})",
-            hint="install rvpack from a source checkout: pip install -e <checkout>",
-        )
-    return REPO_ROOT
-
-
 def _run_bazel(cmd: list[str], cwd: Path, on_progress: Callable[[str], None] | None) -> str | None:
     """Runs Bazel, forwarding progress lines; returns its stderr if it failed."""
     lines: list[str] = []
@@ -314,6 +307,12 @@ def _error_excerpt(stderr: str) -> str:
         line = re.sub(r"^ERROR: \S+:\d+:\d+: ", "", line)
         kept.append(re.sub(r" failed: \(Exit \d+\): .*", " failed:", line))
     return "\n".join(kept[:_MAX_ERROR_LINES])
+
+
+def _listed_archives(bin_dir: Path, listing: Path) -> list[Path]:
+    """The archives a cc_static_archives listing names (execroot-relative
+    paths under <output dir>/bin/), as paths under bin_dir."""
+    return [bin_dir / line.split("/bin/", 1)[1] for line in listing.read_text().splitlines() if line]
 
 
 def _merge_archives(dest: Path, archives: list[Path]) -> None:

@@ -14,22 +14,21 @@ import subprocess
 from pathlib import Path
 
 from rvpack.sdk.errors import ToolMissingError
-
-# sdk/build/tools.py -> the checkout that holds WORKSPACE, toolchains/, runtime/.
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from rvpack.sdk.resources import DATA_ROOT
 
 _VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 def cache_root() -> Path:
     """rvpack's build cache (Bazel workspace, output base, outputs): $RVPACK_CACHE,
-    else ~/.cache/rvpack/builds/<checkout hash>. One per rvpack checkout, so two
-    checkouts never rewrite each other's workspace or share a Bazel server."""
+    else ~/.cache/rvpack/builds/<hash of rvpack's data root>. One per rvpack
+    checkout or installation, so two never rewrite each other's workspace or
+    share a Bazel server."""
     env = os.environ.get("RVPACK_CACHE")
     if env:
         return Path(env).expanduser().resolve()
-    checkout = hashlib.sha256(str(REPO_ROOT).encode()).hexdigest()[:12]
-    return Path.home() / ".cache" / "rvpack" / "builds" / checkout
+    install = hashlib.sha256(str(DATA_ROOT).encode()).hexdigest()[:12]
+    return Path.home() / ".cache" / "rvpack" / "builds" / install
 
 
 def zig_cache_dir() -> Path:

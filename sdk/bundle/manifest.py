@@ -11,10 +11,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rvpack.sdk.bundle.target import TargetSpec
 from rvpack.sdk.errors import BundleError
 
 FORMAT = "rvpack-bundle"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: "target" is a full TargetSpec (emulator, VLEN rule, Spike ISA)
 
 
 @dataclass
@@ -55,6 +56,10 @@ class Manifest:
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
+    @property
+    def target_spec(self) -> TargetSpec:
+        return TargetSpec.from_dict(self.target)
+
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2) + "\n"
 
@@ -76,6 +81,8 @@ class Manifest:
             data["inputs"] = [TensorSpec(**t) for t in data["inputs"]]
             data["outputs"] = [TensorSpec(**t) for t in data["outputs"]]
             data["layers"] = [LayerRecord(**layer) for layer in data["layers"]]
-            return Manifest(**data)
+            manifest = Manifest(**data)
+            manifest.target_spec  # noqa: B018 (validates the target record)
+            return manifest
         except (KeyError, TypeError) as e:
             raise BundleError(f"{path}: manifest.json is incomplete ({e})", hint="rebuild the bundle") from e

@@ -8,11 +8,13 @@ such problem of the model and reports them together.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
+from rvpack.sdk.codegen.tiles import TileChooser
 from rvpack.sdk.errors import UnsupportedModelError
 from rvpack.sdk.ir.activation import NONE, UNARY_OPS, Activation, activation_of
 from rvpack.sdk.ir.graph import Graph, Node
@@ -24,40 +26,36 @@ class Unsupported(Exception):
     pass
 
 
+# A portable rule lowers every case of its op onto the scalar kernels.
 Rule = Callable[[Node, Graph], LoweredLayer]
-RULES: dict[str, Rule] = {}  # the portable (scalar) kernels: every op has one
-# Per kernel ISA, rules that may do better; they return None to fall back to RULES.
-ISA_RULES: dict[str, dict[str, Callable[[Node, Graph], LoweredLayer | None]]] = {}
-# Per kernel ISA, kernels with a same-signature twin (scalar name -> ISA name):
-# calls the portable rules emit are renamed after lowering.
-ISA_TWINS: dict[str, dict[str, str]] = {}
 
 
-def rule(*ops: str) -> Callable[[Rule], Rule]:
-    def register(fn: Rule) -> Rule:
-        for op in ops:
-            RULES[op] = fn
-        return fn
+@dataclass(frozen=True)
+class Lowering:
+    """What a kernel ISA changes in lowering, handed to lower_graph explicitly.
 
-    return register
+    rules: op -> rule that may do better than the portable one; it returns
+        None to fall back to PORTABLE_RULES for that node.
+    twins: kernels with a same-signature ISA twin (portable name -> ISA
+        name); calls the portable rules emit are renamed after lowering.
+    choose_tile: picks the GEMM tile of a layer (the ISA's cost model, or
+        measured counts with --tune); None for ISAs without tiles."""
+
+    rules: Mapping[str, Callable[[Node, Graph, "Lowering"], LoweredLayer | None]] = field(default_factory=dict)
+    twins: Mapping[str, str] = field(default_factory=dict)
+    choose_tile: TileChooser | None = None
 
 
-def isa_rule(isa: str, *ops: str) -> Callable:
-    def register(fn: Callable[[Node, Graph], LoweredLayer | None]) -> Callable:
-        for op in ops:
-            ISA_RULES.setdefault(isa, {})[op] = fn
-        return fn
-
-    return register
+PORTABLE = Lowering()
 
 
 def supported_ops() -> list[str]:
-    return sorted(RULES)
+    return sorted(PORTABLE_RULES)
 
 
 def check_supported(graph: Graph) -> None:
     """Reports every node whose operator has no lowering rule, all at once."""
-    problems = [f"{n.describe()}: operator {n.op} is not supported" for n in graph.nodes if n.op not in RULES]
+    problems = [f"{n.describe()}: operator {n.op} is not supported" for n in graph.nodes if n.op not in PORTABLE_RULES]
     if problems:
         raise UnsupportedModelError(
             f"{graph.name}: {len(problems)} node(s) use unsupported operators", problems,
@@ -65,11 +63,11 @@ def check_supported(graph: Graph) -> None:
         )
 
 
-def lower_graph(graph: Graph, kernel_isa: str = "scalar") -> list[LoweredLayer]:
+def lower_graph(graph: Graph, lowering: Lowering = PORTABLE) -> list[LoweredLayer]:
     layers, problems = [], []
     for node in graph.nodes:
         try:
-            layers.append(lower_node(node, graph, kernel_isa))
+            layers.append(lower_node(node, graph, lowering))
         except Unsupported as e:
             problems.append(f"{node.describe()}: {e}")
     if problems:
@@ -81,8 +79,8 @@ def lower_graph(graph: Graph, kernel_isa: str = "scalar") -> list[LoweredLayer]:
     return layers
 
 
-def lower_node(node: Node, graph: Graph, kernel_isa: str = "scalar") -> LoweredLayer:
-    fn = RULES.get(node.op)
+def lower_node(node: Node, graph: Graph, lowering: Lowering = PORTABLE) -> LoweredLayer:
+    fn = PORTABLE_RULES.get(node.op)
     if fn is None:
         raise Unsupported(f"operator {node.op} is not supported")
     for name in node.inputs + node.outputs:
@@ -93,14 +91,13 @@ def lower_node(node: Node, graph: Graph, kernel_isa: str = "scalar") -> LoweredL
             continue
         if t.dtype != np.float32:
             raise Unsupported(f"tensor '{name}' is {t.dtype} at run time; only float32 is supported")
-    special = ISA_RULES.get(kernel_isa, {}).get(node.op)
-    layer = special(node, graph) if special is not None else None
+    special = lowering.rules.get(node.op)
+    layer = special(node, graph, lowering) if special is not None else None
     if layer is None:
         layer = fn(node, graph)
-    twins = ISA_TWINS.get(kernel_isa, {})
     for call in layer.calls:
-        call.function = twins.get(call.function, call.function)
-    layer.kernel = twins.get(layer.kernel, layer.kernel)
+        call.function = lowering.twins.get(call.function, call.function)
+    layer.kernel = lowering.twins.get(layer.kernel, layer.kernel)
     return layer
 
 
@@ -195,7 +192,6 @@ def _conv_call(fn: str, p: Params, node: Node) -> KernelCall:
     return KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
 
 
-@rule("Conv")
 def lower_conv(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
 
@@ -210,7 +206,6 @@ def lower_conv(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [_conv_call(fn, p, node)], macs=macs, params=params)
 
 
-@rule("ConvTranspose")
 def lower_conv_transpose(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
     auto = _decode(node.attrs.get("auto_pad"), "NOTSET")
@@ -242,7 +237,6 @@ def _matmul_layer(node: Node, fields: dict, a: str, b: str, bias: str, y: str, m
     return LoweredLayer(node.name, node.op, fn, [call], macs=macs, params=params)
 
 
-@rule("Gemm")
 def lower_gemm(node: Node, g: Graph) -> LoweredLayer:
     a, b, y = shape(g, node.inputs[0]), shape(g, node.inputs[1]), shape(g, node.outputs[0])
     ta, tb = int(node.attrs.get("transA", 0)), int(node.attrs.get("transB", 0))
@@ -269,7 +263,6 @@ def lower_gemm(node: Node, g: Graph) -> LoweredLayer:
     return _matmul_layer(node, fields, node.inputs[0], node.inputs[1], bias, node.outputs[0], m * n * k, params)
 
 
-@rule("MatMul")
 def lower_matmul(node: Node, g: Graph) -> LoweredLayer:
     a, b = shape(g, node.inputs[0]), shape(g, node.inputs[1])
     a2 = (1,) + a if len(a) == 1 else a
@@ -336,7 +329,6 @@ def binary_call(op: str, a: str, b: str, y: str, g: Graph, act: Activation) -> K
     return KernelCall("rvpack_f32_binary__scalar", [p, TensorArg(a), TensorArg(b), TensorArg(y)])
 
 
-@rule(*_BINARY)
 def lower_binary(node: Node, g: Graph) -> LoweredLayer:
     op = _BINARY[node.op]
     ins = [i for i in node.inputs if i]
@@ -353,7 +345,6 @@ def lower_binary(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, calls[0].function, calls)
 
 
-@rule(*UNARY_OPS)
 def lower_unary(node: Node, g: Graph) -> LoweredLayer:
     act = activation_of(node, g)
     if act is None:
@@ -364,7 +355,6 @@ def lower_unary(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [call])
 
 
-@rule("BatchNormalization")
 def lower_batchnorm(node: Node, g: Graph) -> LoweredLayer:
     if any(node.outputs[1:]):
         raise Unsupported("training-mode BatchNormalization is not supported")
@@ -382,7 +372,6 @@ def lower_batchnorm(node: Node, g: Graph) -> LoweredLayer:
 
 
 # ---- pooling and reductions -------------------------------------------------
-@rule("MaxPool", "AveragePool")
 def lower_pool(node: Node, g: Graph) -> LoweredLayer:
     if len(node.outputs) > 1 and node.outputs[1]:
         raise Unsupported("MaxPool with an indices output is not supported")
@@ -412,14 +401,12 @@ def reduce_layer(node: Node, g: Graph, outer: int, red: int, inner: int, kind: s
     return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.outputs[0])])])
 
 
-@rule("GlobalAveragePool", "GlobalMaxPool")
 def lower_global_pool(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     kind = "MEAN" if node.op == "GlobalAveragePool" else "MAX"
     return reduce_layer(node, g, x[0] * x[1], int(np.prod(x[2:])), 1, kind)
 
 
-@rule("ReduceMean", "ReduceSum", "ReduceMax", "ReduceMin")
 def lower_reduce(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     axes_value = const(g, node, 1, "reduction axes")
@@ -439,7 +426,6 @@ def lower_reduce(node: Node, g: Graph) -> LoweredLayer:
     return reduce_layer(node, g, outer, red, inner, kind)
 
 
-@rule("Softmax", "LogSoftmax")
 def lower_softmax(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     axis = int(node.attrs.get("axis", -1)) % len(x)
@@ -449,7 +435,6 @@ def lower_softmax(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.outputs[0])])])
 
 
-@rule("LRN")
 def lower_lrn(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     fn = "rvpack_f32_lrn__scalar"
@@ -498,7 +483,6 @@ def _decode(value: object, default: str) -> str:
     return value.decode() if isinstance(value, bytes) else str(value)
 
 
-@rule("Resize")
 def lower_resize(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
     if len(x) != 4 or x[:2] != y[:2]:
@@ -538,7 +522,6 @@ def lower_resize(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.outputs[0])])])
 
 
-@rule("Pad")
 def lower_pad(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
     pads = const(g, node, 1, "Pad pads")
@@ -587,18 +570,12 @@ def lower_copy_like(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, "rvpack_copy_strided", [call], alias_of=src)
 
 
-for _op in VIEW_OPS | {"Cast"}:
-    RULES[_op] = lower_copy_like
-
-
-@rule("Cast")
 def lower_cast(node: Node, g: Graph) -> LoweredLayer:
     if g.tensors[node.inputs[0]].dtype != g.tensors[node.outputs[0]].dtype:
         raise Unsupported("Cast between types at run time is not supported")
     return lower_copy_like(node, g)
 
 
-@rule("Transpose")
 def lower_transpose(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     perm = list(node.attrs.get("perm", list(reversed(range(len(x))))))
@@ -608,7 +585,6 @@ def lower_transpose(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, call.function, [call])
 
 
-@rule("Concat")
 def lower_concat(node: Node, g: Graph) -> LoweredLayer:
     y = shape(g, node.outputs[0])
     axis = int(node.attrs["axis"]) % len(y)
@@ -624,7 +600,6 @@ def lower_concat(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, "rvpack_copy_strided", calls)
 
 
-@rule("Split")
 def lower_split(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     axis = int(node.attrs.get("axis", 0)) % len(x)
@@ -639,7 +614,6 @@ def lower_split(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, "rvpack_copy_strided", calls)
 
 
-@rule("Slice")
 def lower_slice(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
     starts = const(g, node, 1, "Slice starts")
@@ -662,7 +636,6 @@ def lower_slice(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, call.function, [call])
 
 
-@rule("Gather")
 def lower_gather(node: Node, g: Graph) -> LoweredLayer:
     x = shape(g, node.inputs[0])
     idx = const(g, node, 1, "Gather indices")
@@ -674,7 +647,6 @@ def lower_gather(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, "rvpack_copy_strided", calls)
 
 
-@rule("DepthToSpace")
 def lower_depth_to_space(node: Node, g: Graph) -> LoweredLayer:
     n, c, h, w = shape(g, node.inputs[0])
     b = int(node.attrs["blocksize"])
@@ -692,5 +664,34 @@ def lower_depth_to_space(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, call.function, [call])
 
 
-# Rules of the vector ISAs register themselves into ISA_RULES on import.
-from rvpack.sdk.codegen import rvv_rules  # noqa: E402,F401
+# ---- the table: op -> rule -----------------------------------------------
+PORTABLE_RULES: Mapping[str, Rule] = {
+    **{op: lower_copy_like for op in VIEW_OPS},
+    "Conv": lower_conv,
+    "ConvTranspose": lower_conv_transpose,
+    "Gemm": lower_gemm,
+    "MatMul": lower_matmul,
+    **{op: lower_binary for op in _BINARY},
+    **{op: lower_unary for op in UNARY_OPS},
+    "BatchNormalization": lower_batchnorm,
+    "MaxPool": lower_pool,
+    "AveragePool": lower_pool,
+    "GlobalAveragePool": lower_global_pool,
+    "GlobalMaxPool": lower_global_pool,
+    "ReduceMean": lower_reduce,
+    "ReduceSum": lower_reduce,
+    "ReduceMax": lower_reduce,
+    "ReduceMin": lower_reduce,
+    "Softmax": lower_softmax,
+    "LogSoftmax": lower_softmax,
+    "LRN": lower_lrn,
+    "Resize": lower_resize,
+    "Pad": lower_pad,
+    "Cast": lower_cast,
+    "Transpose": lower_transpose,
+    "Concat": lower_concat,
+    "Split": lower_split,
+    "Slice": lower_slice,
+    "Gather": lower_gather,
+    "DepthToSpace": lower_depth_to_space,
+}

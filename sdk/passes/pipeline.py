@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable, Sequence
 
 from rvpack.sdk.ir.graph import Graph
 from rvpack.sdk.passes.cleanup import eliminate_dead_code, remove_pass_through
 from rvpack.sdk.passes.fold_constants import fold_constants
 from rvpack.sdk.passes.fuse import fold_batchnorm_into_conv, fuse_activations
-from rvpack.sdk.passes.layout import pretranspose_gemm_weights
 
 Pass = Callable[[Graph], Graph]
 
@@ -22,13 +21,9 @@ DEFAULT_PIPELINE: list[Pass] = [
 ]
 
 
-# Extra passes per kernel ISA, run after the default pipeline.
-ISA_PASSES: dict[str, list[Pass]] = {
-    "rvv": [pretranspose_gemm_weights, eliminate_dead_code],
-}
-
-
-def optimize(graph: Graph, pipeline: list[Pass] | None = None, kernel_isa: str = "scalar") -> Graph:
-    for p in (pipeline or DEFAULT_PIPELINE) + ISA_PASSES.get(kernel_isa, []):
+def optimize(graph: Graph, pipeline: Sequence[Pass] | None = None, extra: Sequence[Pass] = ()) -> Graph:
+    """Runs the pipeline (default: DEFAULT_PIPELINE), then `extra` (the
+    passes a kernel ISA needs, KernelIsa.passes)."""
+    for p in [*(DEFAULT_PIPELINE if pipeline is None else pipeline), *extra]:
         graph = p(graph)
     return graph

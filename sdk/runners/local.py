@@ -13,11 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from rvpack.sdk.bundle import Bundle
-from rvpack.sdk.errors import InputError, RunError, ToolMissingError, UnsupportedTargetError
-from rvpack.sdk.targets import TARGETS
-
-SUPPORTED_VLENS = (128, 256, 512, 1024)
-
+from rvpack.sdk.bundle.compat import check_compatible, choose_vlen, emulated_machine
+from rvpack.sdk.errors import InputError, RunError, ToolMissingError
 
 @dataclass
 class LayerTime:
@@ -38,28 +35,20 @@ class RunResult:
 
 
 def qemu_command(bundle: Bundle, vlen: int | None) -> list[str]:
-    """The command prefix that executes the bundle's ELF here."""
-    target = TARGETS[bundle.manifest.target["name"]]
-    if target.emulator is None:
+    """The command prefix that executes the bundle's ELF here (empty: natively),
+    from the emulator its manifest names, after the compatibility check."""
+    spec = bundle.manifest.target_spec
+    emulator = spec.emulator
+    if emulator is None:
+        choose_vlen(spec, vlen)  # a bundle without vectors refuses --vlen
         return []
-    min_vlen = bundle.manifest.target.get("min_vlen")
-    if vlen is not None:
-        if min_vlen is None:
-            raise UnsupportedTargetError(f"--vlen {vlen}: target {target.name} has no vector unit",
-                                         hint="drop --vlen for this bundle")
-        if vlen not in SUPPORTED_VLENS:
-            raise UnsupportedTargetError(f"--vlen {vlen} is not supported",
-                                         hint="choose one of " + ", ".join(map(str, SUPPORTED_VLENS)))
-        if vlen < min_vlen:
-            raise UnsupportedTargetError(f"--vlen {vlen} is below the bundle's minimum VLEN {min_vlen}",
-                                         hint=f"run with --vlen {min_vlen} or more")
-    exe = shutil.which(target.emulator)
+    vlen = choose_vlen(spec, vlen, emulator.max_vlen)
+    check_compatible(spec, bundle.name, emulated_machine(spec, emulator.executable, vlen))
+    exe = shutil.which(emulator.executable)
     if exe is None:
-        raise ToolMissingError(f"{target.emulator} not found (needed to run {target.name} bundles)",
-                               hint="apt-get install qemu-user-static (or run `rvpack doctor`)")
-    cpu = target.qemu_cpu or "rv64"
-    if min_vlen is not None:
-        cpu += f",vlen={vlen or min_vlen}"
+        raise ToolMissingError(f"{emulator.executable} not found (needed to run {spec.name} bundles)",
+                               hint=emulator.install_hint)
+    cpu = emulator.cpu + (f",{emulator.vlen_option}={vlen}" if vlen and emulator.vlen_option else "")
     return [exe, "-cpu", cpu]
 
 

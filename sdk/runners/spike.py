@@ -25,20 +25,21 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from rvpack.sdk.bundle.compat import check_compatible, choose_vlen, emulated_machine
+from rvpack.sdk.bundle.target import TargetSpec
 from rvpack.sdk.errors import RunError, ToolMissingError, UnsupportedTargetError
-from rvpack.sdk.targets import Target
 
 __all__ = [
     "BenchReport",
     "bench_inputs",
     "dtc_executable",
-    "isa_string",
+    "isa_for",
     "parse_report",
     "run_bench",
     "spike_executable",
 ]
 
-SUPPORTED_VLENS = (128, 256, 512, 1024)
+MAX_VLEN = 1024  # the largest VLEN rvpack runs on Spike (as on QEMU)
 REPORT_VERSION = 1
 TRAP_EXIT = 125  # RVPACK_BM_TRAP_EXIT in runtime/baremetal/htif.h
 
@@ -101,40 +102,31 @@ def dtc_executable() -> Path:
     return Path(exe)
 
 
-def isa_string(target: Target, vlen: int | None = None) -> str:
-    """Spike's --isa for target: "rv64gc", or "rv64gcv_zvl<VLEN>b" for RVV.
+def isa_for(spec: TargetSpec, vlen: int | None = None, option: str = "--vlen", bundle_name: str = "") -> str:
+    """Spike's --isa for a target at `vlen` (default: its minimum VLEN), after
+    the compatibility check: "rv64gc", "rv64gcv_zvl256b", ...
 
     The bench reads minstret, a machine-mode CSR that every Spike hart has;
     no counter extension is needed (zicntr only adds the user-mode aliases)."""
-    riscv = target.zig_target.startswith("riscv64")
-    if riscv and target.kernel_isa == "scalar" and target.min_vlen is None:
-        if vlen is not None:
-            raise UnsupportedTargetError(f"--vlen {vlen}: target {target.name} has no vector unit",
-                                         hint="drop --vlen for this bundle")
-        return "rv64gc"
-    if riscv and target.kernel_isa == "rvv":
-        v = vlen or target.min_vlen or 128
-        if v not in SUPPORTED_VLENS:
-            raise UnsupportedTargetError(f"--vlen {v} is not supported",
-                                         hint="choose one of " + ", ".join(map(str, SUPPORTED_VLENS)))
-        if target.min_vlen is not None and v < target.min_vlen:
-            raise UnsupportedTargetError(f"--vlen {v} is below the target's minimum VLEN {target.min_vlen}",
-                                         hint=f"run with --vlen {target.min_vlen} or more")
-        return f"rv64gcv_zvl{v}b"
-    raise UnsupportedTargetError(f"Spike cannot run {target.name} bundles",
-                                 hint="the Spike bench supports rv64gc and rvv1.0")
+    if spec.spike_isa is None:
+        raise UnsupportedTargetError(f"Spike cannot run {spec.name} bundles",
+                                     hint="the Spike bench needs a target with a bare-metal profile "
+                                          "(`rvpack targets` lists them)")
+    v = choose_vlen(spec, vlen, MAX_VLEN, option)
+    check_compatible(spec, bundle_name or spec.name, emulated_machine(spec, "Spike", v))
+    return spec.spike_isa.format(vlen=v)
 
 
-def run_program(elf: Path, target: Target, vlen: int | None = None, timeout: float = 3600.0,
+def run_program(elf: Path, isa: str, timeout: float = 3600.0,
                 hint: str = "raise --timeout (Spike runs some 10-100 M instructions/s)",
                 ) -> tuple[str, list[str], float]:
-    """Runs a bare-metal ELF on Spike at `vlen`: (stdout, command, wall
-    seconds). A missing ELF, a timeout, a trap or a non-zero exit is a
-    RunError naming the program."""
+    """Runs a bare-metal ELF on Spike with --isa=isa (isa_for): (stdout,
+    command, wall seconds). A missing ELF, a timeout, a trap or a non-zero
+    exit is a RunError naming the program."""
     elf = Path(elf)
     if not elf.is_file():
         raise RunError(f"program {elf} does not exist")
-    cmd = [str(spike_executable()), f"--isa={isa_string(target, vlen)}", str(elf)]
+    cmd = [str(spike_executable()), f"--isa={isa}", str(elf)]
     t0 = time.monotonic()
     try:
         proc = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
@@ -147,9 +139,9 @@ def run_program(elf: Path, target: Target, vlen: int | None = None, timeout: flo
     return stdout, cmd, wall
 
 
-def run_bench(elf: Path, target: Target, vlen: int | None = None, timeout: float = 3600.0) -> BenchReport:
-    """Runs the bench ELF on Spike and parses its report."""
-    stdout, cmd, wall = run_program(elf, target, vlen, timeout, hint="raise --timeout (Spike runs some 10-100 M "
+def run_bench(elf: Path, isa: str, timeout: float = 3600.0) -> BenchReport:
+    """Runs the bench ELF on Spike (--isa=isa) and parses its report."""
+    stdout, cmd, wall = run_program(elf, isa, timeout, hint="raise --timeout (Spike runs some 10-100 M "
                                     "instructions/s), or bench a smaller model")
     report = parse_report(stdout, source=Path(elf).name)
     report.wall_seconds = wall

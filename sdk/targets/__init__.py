@@ -1,3 +1,7 @@
-from rvpack.sdk.targets.registry import TARGETS, Target, get_target
+"""Targets: the registry (registry.py), the kernel-ISA plugin interface
+(plugin.py), one package per kernel ISA (scalar/, rvv/) and the generator of
+the Bazel platforms and toolchains (bazelgen.py)."""
 
-__all__ = ["TARGETS", "Target", "get_target"]
+from rvpack.sdk.targets.registry import Plugin, Registry, Target, get_target, kernel_isa_of, registry
+
+__all__ = ["Plugin", "Registry", "Target", "get_target", "kernel_isa_of", "registry"]

@@ -30,7 +30,7 @@ from rich.table import Table
 from rvpack.sdk import kernel_bench
 from rvpack.sdk.bench import BenchResult, bench_bundle
 from rvpack.sdk.compiler import build_bundle
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.targets import get_target
 from tests.conftest import package_path
 from tests.e2e.light_models import randomized
 
@@ -61,9 +61,9 @@ def report_gemm(vlens: list[int]) -> None:
 def report_model(name: str, vlens: list[int], work: Path, layers: bool) -> None:
     path = work / f"{name}.onnx"
     onnx.save(randomized(package_path("onnx") / "backend" / "test" / "data" / "light" / f"{name}.onnx", seed=7), path)
-    scalar = bench_bundle(build_bundle(path, TARGETS["rv64gc"], work / f"{name}_rv64gc.rvpack", force=True).bundle,
+    scalar = bench_bundle(build_bundle(path, get_target("rv64gc"), work / f"{name}_rv64gc.rvpack", force=True).bundle,
                           model_path=path)
-    rvv_bundle = build_bundle(path, TARGETS["rvv1.0"], work / f"{name}_rvv.rvpack", force=True).bundle
+    rvv_bundle = build_bundle(path, get_target("rvv1.0"), work / f"{name}_rvv.rvpack", force=True).bundle
     results = {vlen: bench_bundle(rvv_bundle, vlen=vlen, model_path=path) for vlen in vlens}
     table = Table(title=f"{name} (random weights, seed 7): one whole inference on Spike", title_justify="left")
     for column in ("target", "VLEN", "instructions", "Conv/Gemm MACs per instr", "fewer than rv64gc", "checked"):

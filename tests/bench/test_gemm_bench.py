@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from rvpack.sdk import kernel_bench
-from rvpack.sdk.build.tools import REPO_ROOT
+from rvpack.sdk.resources import DATA_ROOT as REPO_ROOT
 from rvpack.sdk.errors import ToolMissingError
 from rvpack.sdk.runners import spike
 

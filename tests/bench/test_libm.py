@@ -25,7 +25,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rvpack.sdk.build.tools import REPO_ROOT, zig_cache_dir, zig_env, zig_executable
+from rvpack.sdk.build.tools import zig_cache_dir, zig_env, zig_executable
+from rvpack.sdk.resources import DATA_ROOT as REPO_ROOT
 
 BAREMETAL = REPO_ROOT / "runtime" / "baremetal"
 HERE = Path(__file__).resolve().parent

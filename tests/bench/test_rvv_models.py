@@ -17,7 +17,7 @@ from rvpack.sdk.bench import bench_bundle
 from rvpack.sdk.compiler import build_bundle
 from rvpack.sdk.errors import ToolMissingError
 from rvpack.sdk.runners import spike
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.targets import get_target
 from tests.bench.rvv_report import gemm_macs
 from tests.e2e.light_models import randomized
 
@@ -35,9 +35,9 @@ def test_rvv_model_reaches_the_issue_targets_at_vlen_256(name, onnx_test_data, t
         pytest.skip(str(e))
     path = tmp_path / f"{name}.onnx"
     onnx.save(randomized(onnx_test_data / "light" / f"{name}.onnx", seed=7), path)
-    rvv = bench_bundle(build_bundle(path, TARGETS["rvv1.0"], tmp_path / "rvv.rvpack", force=True).bundle,
+    rvv = bench_bundle(build_bundle(path, get_target("rvv1.0"), tmp_path / "rvv.rvpack", force=True).bundle,
                        vlen=256, model_path=path)
-    scalar = bench_bundle(build_bundle(path, TARGETS["rv64gc"], tmp_path / "gc.rvpack", force=True).bundle,
+    scalar = bench_bundle(build_bundle(path, get_target("rv64gc"), tmp_path / "gc.rvpack", force=True).bundle,
                           model_path=path)
     assert rvv.check_passed and scalar.check_passed
     macs_per_instruction = gemm_macs(rvv) / rvv.total_instructions

@@ -18,18 +18,21 @@ import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from rvpack.sdk.build import bazel
-from rvpack.sdk.build.tools import REPO_ROOT
+from rvpack.sdk.resources import DATA_ROOT as REPO_ROOT
 from rvpack.sdk.errors import RunError, ToolMissingError, UnsupportedTargetError
 from rvpack.sdk.runners import spike
 from rvpack.sdk.runners.local import run_local
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.targets import get_target, kernel_isa_of, registry
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("bazel") is None, reason="bazel is not installed"),
     pytest.mark.skipif(shutil.which("qemu-riscv64-static") is None, reason="qemu-riscv64-static is not installed"),
 ]
 
-RV64GC = TARGETS["rv64gc"]
+RV64GC = get_target("rv64gc")
+RVV = get_target("rvv1.0")
+SCALAR = kernel_isa_of(RV64GC)
+GC_ISA = "rv64gc"
 
 
 def have_spike() -> bool:
@@ -71,15 +74,17 @@ def test_bench_inputs_match_the_c_generator_formula():
 
 
 def test_isa_strings():
-    assert spike.isa_string(RV64GC, None) == "rv64gc"
-    assert spike.isa_string(TARGETS["rvv1.0"], None) == "rv64gcv_zvl128b"
-    assert spike.isa_string(TARGETS["rvv1.0"], 256) == "rv64gcv_zvl256b"
-    with pytest.raises(UnsupportedTargetError):
-        spike.isa_string(RV64GC, 256)
-    with pytest.raises(UnsupportedTargetError):
-        spike.isa_string(TARGETS["rvv1.0"], 64)
-    with pytest.raises(UnsupportedTargetError):
-        spike.isa_string(TARGETS["host"], None)
+    assert spike.isa_for(RV64GC.spec(), None) == "rv64gc"
+    assert spike.isa_for(RVV.spec(), None) == "rv64gcv_zvl128b"
+    assert spike.isa_for(RVV.spec(), 256) == "rv64gcv_zvl256b"
+    with pytest.raises(UnsupportedTargetError, match="--vlen 256: target rv64gc has no vector unit"):
+        spike.isa_for(RV64GC.spec(), 256)
+    with pytest.raises(UnsupportedTargetError, match="--vlen 64 is below the bundle.s minimum VLEN 128"):
+        spike.isa_for(RVV.spec(), 64)
+    with pytest.raises(UnsupportedTargetError, match="--vlen 384 is not supported"):
+        spike.isa_for(RVV.spec(), 384)
+    with pytest.raises(UnsupportedTargetError, match="Spike cannot run host bundles"):
+        spike.isa_for(registry().target("host").spec(), None)
 
 
 def test_parse_report_rejects_broken_reports():
@@ -160,7 +165,7 @@ def build(model: Path, out: Path):
     from rvpack.sdk.compiler import build_bundle
 
     bundle = build_bundle(model, RV64GC, out, force=True).bundle
-    elf = bazel.build_bench_elf(bundle.path / "src", bundle.name, RV64GC)
+    elf = bazel.build_bench_elf(bundle.path / "src", bundle.name, RV64GC, SCALAR)
     kept = out / f"{bundle.name}_bench.elf"
     shutil.copyfile(elf, kept)
     return bundle, kept
@@ -184,8 +189,8 @@ def small(rvpack_cache, tmp_path_factory):
 @needs_spike
 def test_counts_are_exact_and_repeatable(small):
     bundle, elf, _ = small
-    a = spike.run_bench(elf, RV64GC, None, timeout=300)
-    b = spike.run_bench(elf, RV64GC, None, timeout=300)
+    a = spike.run_bench(elf, GC_ISA, timeout=300)
+    b = spike.run_bench(elf, GC_ISA, timeout=300)
     n = len([layer for layer in bundle.manifest.layers if layer.executed])
     assert len(a.layer_counts) == n
     assert a.layer_counts == b.layer_counts and a.total == b.total and a.overhead == b.overhead
@@ -203,7 +208,7 @@ def test_counts_are_exact_and_repeatable(small):
 @needs_spike
 def test_outputs_match_the_linux_runner(small):
     bundle, elf, _ = small
-    report = spike.run_bench(elf, RV64GC, None, timeout=300)
+    report = spike.run_bench(elf, GC_ISA, timeout=300)
     inputs = spike.bench_inputs([(s.dtype, s.shape) for s in bundle.manifest.inputs])
     linux = run_local(bundle, inputs, timeout=300)
     names = [s.name for s in bundle.manifest.outputs]
@@ -222,7 +227,7 @@ def test_inputs_reach_the_model_bit_exactly_and_runtime_is_reused(small, rvpack_
     # The runtime was compiled for the bare-metal platform once (first bundle).
     assert small[2], "the first bench build should compile the runtime"
     assert runtime_compiles(rvpack_cache, bundle.name, "rv64gc_baremetal") == []
-    report = spike.run_bench(elf, RV64GC, None, timeout=120)
+    report = spike.run_bench(elf, GC_ISA, timeout=120)
     x1, x2 = spike.bench_inputs([(s.dtype, s.shape) for s in bundle.manifest.inputs])
     assert np.array_equal(report.outputs[0], x1.transpose(0, 2, 3, 1).ravel())
     assert np.array_equal(report.outputs[1], -x2.ravel())
@@ -230,9 +235,9 @@ def test_inputs_reach_the_model_bit_exactly_and_runtime_is_reused(small, rvpack_
 
 def test_missing_elf_and_unsupported_target(tmp_path):
     with pytest.raises(RunError, match="does not exist"):
-        spike.run_bench(tmp_path / "nope.elf", RV64GC)
+        spike.run_bench(tmp_path / "nope.elf", GC_ISA)
     with pytest.raises(UnsupportedTargetError):
-        bazel.build_bench_elf(tmp_path, "x", TARGETS["host"])
+        bazel.build_bench_elf(tmp_path, "x", registry().target("host"), SCALAR)
 
 
 @needs_spike
@@ -246,7 +251,7 @@ def test_trap_is_reported(tmp_path):
                     "-mcmodel=medany", "-O2", "-nostdlib", f"-I{b}", str(b / "crt0.S"), str(b / "htif.c"), "main.c",
                     "-T", str(b / "link.ld"), "-o", "trap.elf"], cwd=tmp_path, check=True, env=zig_env())
     with pytest.raises(RunError, match="load access fault at pc 0x"):
-        spike.run_bench(tmp_path / "trap.elf", RV64GC, None, timeout=60)
+        spike.run_bench(tmp_path / "trap.elf", GC_ISA, timeout=60)
 
 
 @needs_spike
@@ -255,11 +260,10 @@ def test_rvv_bare_metal_build_runs_at_several_vlens(small):
     sources built with +v (auto-vectorised scalar kernels) give the rv64gc
     results at every VLEN."""
     bundle, elf, _ = small
-    rvv = TARGETS["rvv1.0"]
-    rvv_elf = bazel.build_bench_elf(bundle.path / "src", bundle.name, rvv)
-    scalar = spike.run_bench(elf, RV64GC, None, timeout=300)
+    rvv_elf = bazel.build_bench_elf(bundle.path / "src", bundle.name, RVV, SCALAR)
+    scalar = spike.run_bench(elf, GC_ISA, timeout=300)
     for vlen in (128, 256):
-        report = spike.run_bench(rvv_elf, rvv, vlen, timeout=300)
+        report = spike.run_bench(rvv_elf, spike.isa_for(RVV.spec(), vlen), timeout=300)
         assert report.command[1] == f"--isa=rv64gcv_zvl{vlen}b"
         assert len(report.layer_counts) == len(scalar.layer_counts)
         for a, b in zip(report.outputs, scalar.outputs):

@@ -18,19 +18,21 @@ from onnx import TensorProto, helper, numpy_helper
 
 from rvpack.sdk.bench import bench_bundle
 from rvpack.sdk.codegen.lower import lower_graph
-from rvpack.sdk.codegen.rvv_rules import GemmProblem, choose_by_model, convgemm_tiles, tile_chooser
+from rvpack.sdk.codegen.tiles import GemmProblem
 from rvpack.sdk.compiler import build_bundle
 from rvpack.sdk.errors import ToolMissingError
 from rvpack.sdk.frontend import load_model
 from rvpack.sdk.passes.pipeline import optimize
 from rvpack.sdk.runners import spike
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.targets import get_target, kernel_isa_of
+from rvpack.sdk.targets.rvv.tiles import convgemm_tiles
 from rvpack.sdk.tune import SpikeTuner
 from tests.e2e.harness import assert_matches, check
 
 pytestmark = pytest.mark.skipif(shutil.which("bazel") is None, reason="bazel is not installed")
 
-RVV = TARGETS["rvv1.0"]
+RVV = get_target("rvv1.0")
+RVV_ISA = kernel_isa_of(RVV)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ def test_tuned_bundle_is_correct_and_its_counts_match_the_bench(model, tmp_path)
 
     # The pointwise conv is one direct GEMM: the tuner's count of its calls
     # must be nearly all of the layer's instructions measured by the bench.
-    tuner = SpikeTuner(RVV, 256)
+    tuner = SpikeTuner(RVV, RVV_ISA, 256)
     tiles = {t.name: t for t in convgemm_tiles()}
     pointwise = next(layer for layer in bundle.manifest.layers if layer.kernel.endswith("(direct; tuned at VLEN 256)"))
     tile = tiles[pointwise.kernel.split(" ")[0]]
@@ -72,18 +74,16 @@ def test_tuned_bundle_is_correct_and_its_counts_match_the_bench(model, tmp_path)
 
 
 def test_tuner_picks_the_measured_minimum_and_caches(model, tmp_path):
-    graph = optimize(load_model(model), kernel_isa="rvv")
+    graph = optimize(load_model(model), extra=RVV_ISA.passes)
     cache = tmp_path / "counts.json"
-    first = SpikeTuner(RVV, 128, cache_file=cache)
-    with tile_chooser(first.choose):
-        lower_graph(graph, "rvv")
+    first = SpikeTuner(RVV, RVV_ISA, 128, cache_file=cache)
+    lower_graph(graph, RVV_ISA.lowering(first.choose))
     first.measure_missing()
     assert first.spike_runs == 1 and cache.is_file()
 
-    second = SpikeTuner(RVV, 128, cache_file=cache)
+    second = SpikeTuner(RVV, RVV_ISA, 128, cache_file=cache)
     chosen = []
-    with tile_chooser(lambda p, t: chosen.append((p, second.choose(p, t)[0])) or second.choose(p, t)):
-        lower_graph(graph, "rvv")
+    lower_graph(graph, RVV_ISA.lowering(lambda p, t: chosen.append((p, second.choose(p, t)[0])) or second.choose(p, t)))
     assert second.spike_runs == 0 and not second.missing
     assert len(chosen) == 2
     tiles = convgemm_tiles()
@@ -93,7 +93,7 @@ def test_tuner_picks_the_measured_minimum_and_caches(model, tmp_path):
         # At VLEN 128 a 1-row, LMUL-1 tile needs many more instructions than the best.
         assert costs["rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv"] > 2 * costs[tile.name]
     # The cost model stays the default outside --tune.
-    assert choose_by_model(GemmProblem(37, 441, 24), tiles)[1] == ""
+    assert RVV_ISA.choose_by_model(GemmProblem(37, 441, 24), tiles)[1] == ""
 
 
 def test_tune_on_a_scalar_target_is_a_clear_error(model, tmp_path):

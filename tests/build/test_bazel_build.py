@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from rvpack.sdk.build import bazel
-from rvpack.sdk.build.tools import REPO_ROOT
+from rvpack.sdk.resources import DATA_ROOT as REPO_ROOT
 from rvpack.sdk.errors import BuildError
-from rvpack.sdk.targets import TARGETS
+from rvpack.sdk.targets import get_target, kernel_isa_of
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("bazel") is None, reason="bazel is not installed"),
@@ -128,12 +128,12 @@ def runtime_compiles(actions: list[str]) -> list[str]:
 
 
 def test_build_run_and_reuse_runtime(tmp_path, rvpack_cache):
-    target = TARGETS["rv64gc"]
+    target = get_target("rv64gc")
     progress: list[str] = []
 
     first = bazel.build_bundle(
         write_bundle_sources(tmp_path / "a", [1.0, -2.0, 3.0, -4.0]), NAME, target,
-        on_progress=progress.append,
+        kernel_isa_of(target), on_progress=progress.append,
     )  # fmt: skip
     assert first.runner.name == f"{NAME}_run"
     assert_static_riscv64_elf(first.runner.read_bytes())
@@ -154,7 +154,7 @@ def test_build_run_and_reuse_runtime(tmp_path, rvpack_cache):
 
     # A second bundle (new weights) reuses the compiled runtime.
     second = bazel.build_bundle(
-        write_bundle_sources(tmp_path / "b", [0.0, 0.0, -1.0, 1.0]), NAME, target
+        write_bundle_sources(tmp_path / "b", [0.0, 0.0, -1.0, 1.0]), NAME, target, kernel_isa_of(target)
     )
     assert runtime_compiles(second.actions) == []
     assert any("weights.o" in a for a in second.actions)  # ... but did rebuild the model
@@ -165,5 +165,5 @@ def test_compile_error_is_a_build_error(tmp_path, rvpack_cache):
     src = write_bundle_sources(tmp_path / "bad", [0.0] * 4)
     (src / "model.c").write_text(MODEL_C + "\nint broken(void) { return undeclared_thing; }\n")
     with pytest.raises(BuildError) as err:
-        bazel.build_bundle(src, NAME, TARGETS["rv64gc"])
+        bazel.build_bundle(src, NAME, get_target("rv64gc"), kernel_isa_of(get_target("rv64gc")))
     assert "undeclared_thing" in str(err.value)

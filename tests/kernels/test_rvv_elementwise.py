@@ -49,7 +49,7 @@ def sources() -> list[Path]:
 @pytest.fixture(scope="session")
 def elementwise_test(tmp_path_factory) -> Path:
     return build_test_program(tmp_path_factory.mktemp("rvv_elementwise"), "rvv_elementwise_test", sources(),
-                              TEST_SOURCE, includes=(REPO / "runtime" / "include",))
+                              TEST_SOURCE, includes=(REPO / "runtime" / "include", REPO / "runtime" / "rvv" / "include"))
 
 
 def documented_errors() -> dict[str, tuple[float, float]]:

@@ -43,7 +43,7 @@ def sources() -> list[Path]:
 @pytest.fixture(scope="session")
 def spatial_test(tmp_path_factory) -> Path:
     return build_test_program(tmp_path_factory.mktemp("rvv_spatial"), "rvv_spatial_test", sources(), TEST_SOURCE,
-                              includes=(RUNTIME / "include",))
+                              includes=(RUNTIME / "include", RUNTIME / "rvv" / "include"))
 
 
 def run_mode(exe: Path, vlen: int, mode: str) -> list[str]:

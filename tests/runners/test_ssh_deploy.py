@@ -26,8 +26,13 @@ import pytest
 from rvpack.sdk import reference
 from rvpack.sdk.bundle import Bundle
 from rvpack.sdk.compiler import build_bundle
-from rvpack.sdk.runners.ssh_deploy import (BoardConfigError, BoardInfo, DeployError, IncompatibleBoardError, Isa,
-                                           check_compatible, deploy, load_boards, resolve_board)
+from rvpack.sdk.bundle.compat import IncompatibleError as IncompatibleBoardError
+from rvpack.sdk.bundle.compat import Isa
+from rvpack.sdk.runners.boards import BoardConfigError, load_boards, resolve_board
+from rvpack.sdk.runners.deploy import check_board as check_compatible
+from rvpack.sdk.runners.deploy import deploy
+from rvpack.sdk.runners.probe import BoardInfo
+from rvpack.sdk.runners.ssh import DeployError
 from rvpack.sdk.targets import get_target
 from tests.models import write_tiny_gemm
 
@@ -176,7 +181,7 @@ def _fake_vector_bundle(tiny: Path, dest: Path, min_vlen: int) -> Bundle:
     """The tiny bundle with an rvv1.0 target in its manifest (only the checks look at it)."""
     shutil.copytree(tiny, dest)
     manifest = json.loads((dest / "manifest.json").read_text())
-    manifest["target"] = {"name": "rvv1.0", "isa": "rv64imafdcv", "kernel_isa": "rvv", "min_vlen": min_vlen}
+    manifest["target"] = {**get_target("rvv1.0").spec().to_dict(), "min_vlen": min_vlen}
     (dest / "manifest.json").write_text(json.dumps(manifest))
     return Bundle.open(dest)
 
@@ -342,7 +347,7 @@ def test_incompatible_vlen(sshd, boards, tiny, tmp_path):
 def test_board_that_is_not_riscv_or_not_what_its_profile_says(sshd, boards, tiny):
     with pytest.raises(IncompatibleBoardError) as e:
         deploy(Bundle.open(tiny), resolve_board("x86", boards), ssh_config=sshd.config)
-    assert f"needs a riscv64 Linux board, this one is {os.uname().machine}" in str(e.value)
+    assert f"needs a riscv64 Linux machine, this one is {os.uname().machine}" in str(e.value)
     assert "run_prefix" in e.value.hint
     with pytest.raises(IncompatibleBoardError, match="expects isa rv64gcv, the board reports rv64imafdc .missing v"):
         deploy(Bundle.open(tiny), resolve_board("expects-v", boards), ssh_config=sshd.config)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from rvpack.sdk.codegen import emit
-from rvpack.sdk.codegen.lower import lower_graph
+from rvpack.sdk.codegen.lower import PORTABLE
+from rvpack.sdk.codegen.program import plan_program
 from rvpack.sdk.frontend import load_model
 from rvpack.sdk.passes.pipeline import optimize
 from rvpack.sdk.plan.arena import Buffer, find_overlaps, lower_bound, plan_arena
@@ -42,11 +42,7 @@ def test_disjoint_lifetimes_share_memory():
 
 
 def _plan_for(path: Path, shapes=None):
-    graph = emit._materialize_outputs(optimize(load_model(path, shapes)))
-    layers = lower_graph(graph)
-    views = emit._choose_views(graph, layers)
-    executed = [layer for layer in layers if layer.node_name not in views]
-    return plan_arena(emit._buffers(graph, executed, emit._view_roots(graph, views)))
+    return plan_program(optimize(load_model(path, shapes)), PORTABLE).plan
 
 
 MODELS = [

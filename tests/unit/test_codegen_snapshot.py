@@ -12,12 +12,15 @@ from pathlib import Path
 
 import numpy as np
 import onnx
+import pytest
 from onnx import TensorProto, helper, numpy_helper
 
 from rvpack.sdk.compiler import compile_to_sources
 from rvpack.sdk.targets import get_target
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "snapshot_net"
+GOLDEN_ROOT = Path(__file__).resolve().parents[1] / "golden"
+# One snapshot per kernel ISA family of code: the portable kernels and RVV 1.0.
+GOLDEN = {"rv64gc": GOLDEN_ROOT / "snapshot_net", "rvv1.0": GOLDEN_ROOT / "snapshot_net_rvv1.0"}
 FILES = ["model.c", "snapshot_net.h", "weights.S", "runner_data.c"]
 
 
@@ -44,29 +47,34 @@ def _model(path: Path) -> None:
                                 producer_name="rvpack-tests"), path)
 
 
-def _generate(tmp: Path, sub: str) -> Path:
+def _generate(tmp: Path, sub: str, target: str) -> Path:
     model = tmp / "snapshot_net.onnx"
     if not model.exists():
         _model(model)
     out = tmp / sub
     out.mkdir()
-    compile_to_sources(model, get_target("rv64gc"), out, command="rvpack build snapshot_net.onnx")
+    compile_to_sources(model, get_target(target), out, command=f"rvpack build snapshot_net.onnx -t {target}"
+                       if target != "rv64gc" else "rvpack build snapshot_net.onnx")
     return out
 
 
-def test_generation_is_deterministic(tmp_path):
-    a, b = _generate(tmp_path, "a"), _generate(tmp_path, "b")
+@pytest.mark.parametrize("target", sorted(GOLDEN))
+def test_generation_is_deterministic(tmp_path, target):
+    a, b = _generate(tmp_path, "a", target), _generate(tmp_path, "b", target)
     for name in FILES + ["weights.bin"]:
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 
 
-def test_generated_code_matches_golden_snapshot(tmp_path):
-    out = _generate(tmp_path, "gen")
+@pytest.mark.parametrize("target", sorted(GOLDEN))
+def test_generated_code_matches_golden_snapshot(tmp_path, target):
+    out = _generate(tmp_path, "gen", target)
+    golden = GOLDEN[target]
     if os.environ.get("RVPACK_UPDATE_GOLDEN"):
-        GOLDEN.mkdir(parents=True, exist_ok=True)
+        golden.mkdir(parents=True, exist_ok=True)
         for name in FILES:
-            (GOLDEN / name).write_text((out / name).read_text())
+            (golden / name).write_text((out / name).read_text())
     for name in FILES:
-        expected = (GOLDEN / name).read_text()
+        expected = (golden / name).read_text()
         assert (out / name).read_text() == expected, (
-            f"generated {name} changed; if intended, refresh with RVPACK_UPDATE_GOLDEN=1 (see this file's docstring)")
+            f"generated {name} for {target} changed; if intended, refresh with RVPACK_UPDATE_GOLDEN=1 "
+            "(see this file's docstring)")

@@ -148,14 +148,14 @@ def test_kernels_do_not_spill_vector_registers(tmp_path):
         text = harness.kernel_assembly(src, tmp_path)
         # Main loop (K unrolled) + remainder: MR * (k_unroll + 1) FMAs, or MR.
         fmas = len(re.findall(r"^\s*vfmacc\.vf\b", text, re.M))
-        assert fmas == uk.mr * (uk.k_unroll + 1 if uk.k_unroll > 1 else 1), (uk.name, fmas)
+        assert fmas == uk.mr * (uk.kunroll + 1 if uk.kunroll > 1 else 1), (uk.name, fmas)
         if harness.vector_spills(text):
             spills[src.name] = harness.vector_spills(text)
         body = inner_loop(text)
         ops = [insn.split()[0] for insn in body]
-        assert ops.count("vle32.v") == uk.k_unroll, (uk.name, body)
-        assert ops.count("vfmacc.vf") == uk.mr * uk.k_unroll, (uk.name, body)
-        assert ops.count("flw") == uk.mr * uk.k_unroll, (uk.name, body)
+        assert ops.count("vle32.v") == uk.kunroll, (uk.name, body)
+        assert ops.count("vfmacc.vf") == uk.mr * uk.kunroll, (uk.name, body)
+        assert ops.count("flw") == uk.mr * uk.kunroll, (uk.name, body)
         assert not [insn for insn in body if re.match(r"vmv\d+r\.v|vsetvli|vfmadd", insn)], (uk.name, body)
         assert not [insn for insn in body if re.search(r"\((sp|s0)\)", insn)], (uk.name, body)
     assert not spills

@@ -134,11 +134,11 @@ def test_kernels_do_not_spill_vector_registers(tmp_path):
         assert fmas == 2 * uk.rows * uk.ksize ** 2, (uk.name, fmas)
         load = "vle32.v" if uk.stride == 1 else "vlse32.v"
         loads = len(re.findall(rf"^\s*{re.escape(load)}\s", text, re.M))
-        assert loads == 2 * uk.input_rows * uk.ksize, (uk.name, loads)
+        assert loads == 2 * uk.nin * uk.ksize, (uk.name, loads)
         # Masked loads and masked FMAs share one vtype (mask-undisturbed): no
         # vsetvli between the taps of the edge steps, about one per input row.
         vsetvlis = len(re.findall(r"^\s*vsetvli\s", text, re.M))
-        assert vsetvlis <= uk.input_rows + 4, (uk.name, vsetvlis)
+        assert vsetvlis <= uk.nin + 4, (uk.name, vsetvlis)
         # The K*K weights, bias, min and max stay in FP registers (fld/fsd of sp only save fs*).
         assert not re.search(r"^\s*f(lw|sw)\s.*\(sp\)", text, re.M), uk.name
     assert not spills

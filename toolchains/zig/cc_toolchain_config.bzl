@@ -51,6 +51,7 @@ _LINUX_LINK = ["-static", "-Wl,--gc-sections"]
 
 def _impl(ctx):
     target = ["--target=" + ctx.attr.zig_target, "-mcpu=" + ctx.attr.zig_cpu]
+    copts = list(ctx.attr.copts)
     baremetal = ctx.attr.os == "none"
     if baremetal != (ctx.file.linker_script != None):
         fail("a bare-metal toolchain (os = \"none\") needs a linker_script, a Linux one none")
@@ -72,7 +73,7 @@ def _impl(ctx):
                     "-D__TIME__=\"redacted\"",
                 ]),
                 _flags([ACTION_NAMES.c_compile], ["-std=c11"]),
-            ] + ([
+            ] + ([_flags(_COMPILE, copts)] if copts else []) + ([
                 _flags(_COMPILE, _BAREMETAL_COMPILE),
                 _flags(_LINK, _BAREMETAL_LINK + script),
             ] if baremetal else [
@@ -112,23 +113,26 @@ zig_cc_toolchain_config = rule(
     attrs = {
         "zig_target": attr.string(mandatory = True),
         "zig_cpu": attr.string(mandatory = True),
+        "copts": attr.string_list(default = []),
         "os": attr.string(default = "linux", values = ["linux", "none"]),
         "linker_script": attr.label(allow_single_file = True),
     },
     provides = [CcToolchainConfigInfo],
 )
 
-def zig_cc_toolchain(name, isa, cpu, zig_target, zig_cpu, os = "linux", linker_script = None):
+def zig_cc_toolchain(name, isa, cpu, zig_target, zig_cpu, os = "linux", linker_script = None, copts = []):
     """Declares `name` (a toolchain() for @platforms cpu + os + //toolchains:<isa>).
 
     os is "linux" or "none" (bare metal, which needs linker_script, a label;
-    it is passed as -T to every link). Call it from //toolchains/BUILD.bazel:
+    it is passed as -T to every link). copts are added to every compile.
+    Called from //toolchains/BUILD.bazel (generated from the target registry):
     tool paths are relative to that package.
     """
     zig_cc_toolchain_config(
         name = name + "_config",
         zig_target = zig_target,
         zig_cpu = zig_cpu,
+        copts = copts,
         os = os,
         linker_script = linker_script,
     )

@@ -4,20 +4,27 @@
     python third_party/xnnpack_rvv/tools/generate.py          # rewrite every generated file
     python third_party/xnnpack_rvv/tools/generate.py --check  # exit 1 if any is stale
 
-Each microkernel family has one registry, the only hand-edited list of its
-variants (one line per kernel: `RVPACK_UKERNEL(MR, LMUL, name)` for the GEMM
-families, `RVPACK_DWCONV2D_CHW_UKERNEL(KSIZE, STRIDE, ROWS, LMUL, name)` for
-the depthwise convolutions):
+A microkernel family is a folder src/<family>/ holding, as data:
+  family.json        what its registry entries mean (below)
+  <family>.inc       the registry: the only hand-edited list of its variants,
+                     one `MACRO(P1, P2, ..., name)` line per kernel
+  <template>         the kernel template, <header>.in the header template
+and gen/, where this script writes one kernel per registry entry; it also
+writes include/rvpack_rvv/<header> and deletes generated kernels no longer
+listed. Output depends only on these files (deterministic). Adding a family
+takes a new folder (and its operator driver in the runtime), no code here.
 
-  family             registry                                     template              kernels                                                    header
-  f32-gemm           src/f32-gemm/f32-gemm.inc                    MRxNRv-rvv.c.in       gen/f32-gemm-{MR}x{LMUL}v-minmax-rvv.c                      include/rvpack_rvv/gemm.h
-  f32-convgemm       src/f32-convgemm/f32-convgemm.inc            MRxNRv-rvv.c.in       gen/f32-convgemm-{MR}x{LMUL}v-minmax-rvv.c                  include/rvpack_rvv/convgemm.h
-  f32-dwconv2d-chw   src/f32-dwconv2d-chw/f32-dwconv2d-chw.inc    KxKsS-rvv.c.in        gen/f32-dwconv2d-chw-{K}x{K}s{S}-{ROWS}x{LMUL}v-minmax-rvv.c  include/rvpack_rvv/dwconv2d_chw.h
-
-From it this script writes one kernel per entry (template
-`src/<family>/<template>`) and the header (template
-`src/<family>/<header>.h.in`), and deletes generated kernels no longer listed.
-Output depends only on the templates and the registries (deterministic).
+family.json:
+  macro     the registry macro, e.g. "RVPACK_UKERNEL"
+  params    the integer parameters in macro order, each with "values" (the
+            allowed list) or "min"/"max"
+  derived   more template parameters, as Python expressions of the others
+            (in order; e.g. "KUNROLL": "2 if (MR + 2) * LMUL <= 32 else 1")
+  checks    [{"require": expr, "message": f-string}]: register budgets etc.
+  template, header, name, file: the kernel template, the header's name, and
+            the kernel's C name and gen/ file name as f-strings of the params
+The template gets every parameter plus FN (the name); the header template
+gets UKERNELS (the registry, in order).
 
 Templates use a small subset of XNNPACK's xngen language, with explicit block
 ends: a line whose first non-blank character is `$` is a directive --
@@ -30,9 +37,10 @@ Python statement (e.g. `$VEC = f"vfloat32m{LMUL}_t"`). In other lines
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,25 +48,52 @@ ROOT = Path(__file__).resolve().parents[1]  # third_party/xnnpack_rvv
 SRC = ROOT / "src"
 INCLUDE = ROOT / "include" / "rvpack_rvv"
 
+# The register budgets of the families' family.json, for their tests.
 VECTOR_REGISTERS = 32
-LMULS = (1, 2, 4, 8)
+DWCONV_VECTOR_REGISTERS = 24  # v0-v7 stay free for the depthwise kernels' edge masks
 
-_UKERNEL_RE = re.compile(r"^RVPACK_UKERNEL\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\w+)\s*\)\s*$")
 _EXPR_RE = re.compile(r"\$\{([^}]*)\}")
 
 
 class GenerateError(Exception):
-    """A malformed registry entry or template."""
+    """A malformed family description, registry entry or template."""
+
+
+def _eval(expr: str, params: dict[str, Any], where: str) -> Any:
+    try:
+        return eval(expr, {"__builtins__": {}}, dict(params))  # noqa: S307 (our own family files)
+    except Exception as e:
+        raise GenerateError(f"{where}: cannot evaluate {expr!r}: {e}") from None
+
+
+def _format(pattern: str, params: dict[str, Any], where: str) -> str:
+    return str(_eval("f" + repr(pattern), params, where))
 
 
 @dataclass(frozen=True)
 class Family:
-    """One microkernel family: a folder src/<key>/ with its registry
-    (<key>.inc), kernel template (MRxNRv-rvv.c.in), header template and gen/."""
+    """One microkernel family, as its src/<key>/family.json describes it."""
 
     key: str  # "f32-gemm": the folder and the prefix of the generated files
-    op: str  # "gemm": the operation in the kernel names
-    header_name: str  # "gemm.h": include/rvpack_rvv/<header_name>, template src/<key>/<header_name>.in
+    macro: str
+    params: dict[str, dict[str, Any]]
+    derived: dict[str, str]
+    checks: list[dict[str, str]]
+    template_name: str
+    header_name: str
+    name_pattern: str
+    file_pattern: str
+    description: str = ""
+
+    @staticmethod
+    def load(folder: Path) -> "Family":
+        path = folder / "family.json"
+        try:
+            data = json.loads(path.read_text())
+            return Family(folder.name, data["macro"], data["params"], data.get("derived", {}), data.get("checks", []),
+                          data["template"], data["header"], data["name"], data["file"], data.get("description", ""))
+        except (OSError, ValueError, KeyError) as e:
+            raise GenerateError(f"{path}: not a valid family description ({type(e).__name__}: {e})") from None
 
     @property
     def dir(self) -> Path:
@@ -70,7 +105,7 @@ class Family:
 
     @property
     def template(self) -> Path:
-        return self.dir / "MRxNRv-rvv.c.in"
+        return self.dir / self.template_name
 
     @property
     def header_template(self) -> Path:
@@ -84,234 +119,102 @@ class Family:
     def gen_dir(self) -> Path:
         return self.dir / "gen"
 
-    def ukernel_name(self, mr: int, lmul: int) -> str:
-        return f"rvpack_f32_{self.op}_minmax_ukernel_{mr}x{lmul}v__rvv"
+    def entry_re(self) -> re.Pattern[str]:
+        ints = r"\s*,\s*".join([r"(\d+)"] * len(self.params))
+        return re.compile(rf"^{self.macro}\(\s*{ints}\s*,\s*(\w+)\s*\)\s*$")
 
-    def gen_file(self, mr: int, lmul: int) -> str:
-        return f"{self.key}-{mr}x{lmul}v-minmax-rvv.c"
-
-
-GEMM = Family("f32-gemm", "gemm", "gemm.h")
-CONVGEMM = Family("f32-convgemm", "convgemm", "convgemm.h")
-
-# Kept for callers of the first version of this script (f32-gemm only).
-GEMM_DIR = GEMM.dir
-GEMM_INC = GEMM.inc
-GEMM_TEMPLATE = GEMM.template
-GEMM_HEADER_TEMPLATE = GEMM.header_template
-GEMM_GEN = GEMM.gen_dir
-GEMM_HEADER = GEMM.header
+    def ukernel_name(self, **params: int) -> str:
+        return _format(self.name_pattern, params, self.key)
 
 
 @dataclass(frozen=True)
 class Ukernel:
-    mr: int
-    lmul: int
+    """One registry entry: its family, name and template parameters (the
+    registry's, then the derived ones). Parameters read as lower-case
+    attributes: uk.mr, uk.lmul, uk.kunroll, uk.vector_registers, ..."""
+
+    family: Family
     name: str
-    family: Family = GEMM
+    params: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def k_unroll(self) -> int:
-        """K steps per main-loop iteration: 2 when a second B vector still fits
-        the register file beside the accumulators, else 1."""
-        return 2 if (self.mr + 2) * self.lmul <= VECTOR_REGISTERS else 1
-
-    @property
-    def vector_registers(self) -> int:
-        """Vector registers the kernel keeps live: MR accumulators and
-        k_unroll B vectors, LMUL registers each."""
-        return (self.mr + self.k_unroll) * self.lmul
+    def __getattr__(self, attr: str) -> Any:
+        params = self.__dict__.get("params", {})
+        if attr.upper() in params:
+            return params[attr.upper()]
+        raise AttributeError(attr)
 
     @property
     def gen_file(self) -> str:
-        return self.family.gen_file(self.mr, self.lmul)
+        return _format(self.family.file_pattern, self.params, self.family.key)
 
     def template_params(self) -> dict[str, Any]:
-        return {"MR": self.mr, "LMUL": self.lmul, "KUNROLL": self.k_unroll, "FN": self.name}
+        return {**self.params, "FN": self.name}
 
 
-GemmUkernel = Ukernel
+def discover_families() -> list[Family]:
+    """Every src/<family>/ with a family.json, in name order."""
+    return [Family.load(d) for d in sorted(SRC.iterdir()) if (d / "family.json").is_file()]
 
 
-# ---------------------------------------------------------------------------
-# f32-dwconv2d-chw: depthwise 2-D convolution of one CHW plane, one kernel per
-# (kernel size, stride, output rows per pass, LMUL).
-
-_DWCONV_RE = re.compile(
-    r"^RVPACK_DWCONV2D_CHW_UKERNEL\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\w+)\s*\)\s*$")
-DWCONV_KSIZES = (3, 5)
-DWCONV_STRIDES = (1, 2)
-DWCONV_MAX_ROWS = 4
-# v0-v7 stay free for the edge masks (one per kernel column, in v0 when used),
-# so the accumulators and two input vectors in flight share v8-v31.
-DWCONV_VECTOR_REGISTERS = 24
+def family(key: str) -> Family:
+    return Family.load(SRC / key)
 
 
-@dataclass(frozen=True)
-class DwconvFamily:
-    """The f32-dwconv2d-chw family: registry entries
-    RVPACK_DWCONV2D_CHW_UKERNEL(KSIZE, STRIDE, ROWS, LMUL, name), template
-    KxKsS-rvv.c.in, one header."""
-
-    key: str = "f32-dwconv2d-chw"
-    header_name: str = "dwconv2d_chw.h"
-
-    @property
-    def dir(self) -> Path:
-        return SRC / self.key
-
-    @property
-    def inc(self) -> Path:
-        return self.dir / f"{self.key}.inc"
-
-    @property
-    def template(self) -> Path:
-        return self.dir / "KxKsS-rvv.c.in"
-
-    @property
-    def header_template(self) -> Path:
-        return self.dir / f"{self.header_name}.in"
-
-    @property
-    def header(self) -> Path:
-        return INCLUDE / self.header_name
-
-    @property
-    def gen_dir(self) -> Path:
-        return self.dir / "gen"
-
-    @staticmethod
-    def ukernel_name(ksize: int, stride: int, rows: int, lmul: int) -> str:
-        return f"rvpack_f32_dwconv2d_chw_minmax_ukernel_{ksize}x{ksize}s{stride}_{rows}x{lmul}v__rvv"
-
-    def gen_file(self, ksize: int, stride: int, rows: int, lmul: int) -> str:
-        return f"{self.key}-{ksize}x{ksize}s{stride}-{rows}x{lmul}v-minmax-rvv.c"
-
-
-DWCONV2D_CHW = DwconvFamily()
-
-
-@dataclass(frozen=True)
-class DwconvUkernel:
-    """One f32-dwconv2d-chw kernel: a KSIZE x KSIZE depthwise convolution with
-    stride STRIDE, ROWS output rows per pass (sharing their input row loads),
-    vectors of LMUL registers along the output row."""
-
-    ksize: int
-    stride: int
-    rows: int
-    lmul: int
-    name: str
-    family: DwconvFamily = DWCONV2D_CHW
-
-    @property
-    def input_rows(self) -> int:
-        """Input rows one pass of ROWS output rows reads."""
-        return (self.rows - 1) * self.stride + self.ksize
-
-    @property
-    def vector_registers(self) -> int:
-        """ROWS accumulators and two input vectors in flight, LMUL registers
-        each (the edge masks live in v0-v7 besides)."""
-        return (self.rows + 2) * self.lmul
-
-    @property
-    def gen_file(self) -> str:
-        return self.family.gen_file(self.ksize, self.stride, self.rows, self.lmul)
-
-    def template_params(self) -> dict[str, Any]:
-        return {"KSIZE": self.ksize, "STRIDE": self.stride, "ROWS": self.rows, "LMUL": self.lmul,
-                "NIN": self.input_rows, "FN": self.name}
-
-
-def read_dwconv_registry(family: DwconvFamily, path: Path) -> list[DwconvUkernel]:
-    ukernels: list[DwconvUkernel] = []
-    for lineno, raw in enumerate(path.read_text().splitlines(), 1):
-        line = raw.split("//", 1)[0].strip()
-        if not line:
-            continue
-        m = _DWCONV_RE.match(line)
-        if m is None:
-            raise GenerateError(
-                f"{path}:{lineno}: expected RVPACK_DWCONV2D_CHW_UKERNEL(KSIZE, STRIDE, ROWS, LMUL, name), got {raw!r}")
-        uk = DwconvUkernel(int(m[1]), int(m[2]), int(m[3]), int(m[4]), m[5], family)
-        where = f"{path}:{lineno}: {uk.name}"
-        if uk.ksize not in DWCONV_KSIZES:
-            raise GenerateError(f"{where}: KSIZE {uk.ksize} is not one of {DWCONV_KSIZES}")
-        if uk.stride not in DWCONV_STRIDES:
-            raise GenerateError(f"{where}: STRIDE {uk.stride} is not one of {DWCONV_STRIDES}")
-        if not 1 <= uk.rows <= DWCONV_MAX_ROWS:
-            raise GenerateError(f"{where}: ROWS must be in 1..{DWCONV_MAX_ROWS}")
-        if uk.lmul not in LMULS:
-            raise GenerateError(f"{where}: LMUL {uk.lmul} is not one of {LMULS}")
-        if uk.vector_registers > DWCONV_VECTOR_REGISTERS:
-            raise GenerateError(
-                f"{where}: {uk.rows} accumulators + 2 input vectors of LMUL {uk.lmul} need "
-                f"{uk.vector_registers} vector registers (> {DWCONV_VECTOR_REGISTERS}: v0-v7 hold the edge masks)")
-        expected = family.ukernel_name(uk.ksize, uk.stride, uk.rows, uk.lmul)
-        if uk.name != expected:
-            raise GenerateError(f"{where}: the name must be {expected}")
-        if any(u.name == uk.name for u in ukernels):
-            raise GenerateError(f"{where}: listed twice")
-        ukernels.append(uk)
-    if not ukernels:
-        raise GenerateError(f"{path}: no RVPACK_DWCONV2D_CHW_UKERNEL entries")
-    return ukernels
-
-
-FAMILIES = (GEMM, CONVGEMM, DWCONV2D_CHW)
-
-
-def gemm_name(mr: int, lmul: int) -> str:
-    return GEMM.ukernel_name(mr, lmul)
-
-
-def read_registry(family: Family | DwconvFamily, path: Path | None = None) -> list[Any]:
-    """Parses a family's .inc; comments (//) and blank lines are skipped."""
-    path = family.inc if path is None else path
-    if isinstance(family, DwconvFamily):
-        return read_dwconv_registry(family, path)
+def read_registry(fam: Family, path: Path | None = None) -> list[Ukernel]:
+    """Parses a family's .inc (comments // and blank lines skipped) and checks
+    every entry against family.json."""
+    path = fam.inc if path is None else path
+    entry = fam.entry_re()
+    names = list(fam.params)
+    usage = f"{fam.macro}({', '.join(names)}, name)"
     ukernels: list[Ukernel] = []
     for lineno, raw in enumerate(path.read_text().splitlines(), 1):
         line = raw.split("//", 1)[0].strip()
         if not line:
             continue
-        m = _UKERNEL_RE.match(line)
+        m = entry.match(line)
         if m is None:
-            raise GenerateError(f"{path}:{lineno}: expected RVPACK_UKERNEL(MR, LMUL, name), got {raw!r}")
-        uk = Ukernel(int(m[1]), int(m[2]), m[3], family)
-        where = f"{path}:{lineno}: {uk.name}"
-        if uk.lmul not in LMULS:
-            raise GenerateError(f"{where}: LMUL {uk.lmul} is not one of {LMULS}")
-        if uk.mr < 1:
-            raise GenerateError(f"{where}: MR must be >= 1")
-        if (uk.mr + 1) * uk.lmul > VECTOR_REGISTERS:
-            raise GenerateError(
-                f"{where}: {uk.mr} accumulators + 1 B vector of LMUL {uk.lmul} need "
-                f"{(uk.mr + 1) * uk.lmul} vector registers (> {VECTOR_REGISTERS})")
-        if uk.name != family.ukernel_name(uk.mr, uk.lmul):
-            raise GenerateError(f"{where}: the name must be {family.ukernel_name(uk.mr, uk.lmul)}")
-        if any(u.name == uk.name for u in ukernels):
+            raise GenerateError(f"{path}:{lineno}: expected {usage}, got {raw!r}")
+        params: dict[str, Any] = {n: int(v) for n, v in zip(names, m.groups()[:-1])}
+        name = m.groups()[-1]
+        where = f"{path}:{lineno}: {name}"
+        for n, rule in fam.params.items():
+            v = params[n]
+            if "values" in rule and v not in rule["values"]:
+                raise GenerateError(f"{where}: {n} {v} is not one of {tuple(rule['values'])}")
+            if "min" in rule and "max" in rule and not rule["min"] <= v <= rule["max"]:
+                raise GenerateError(f"{where}: {n} must be in {rule['min']}..{rule['max']}")
+            if "min" in rule and v < rule["min"]:
+                raise GenerateError(f"{where}: {n} must be >= {rule['min']}")
+            if "max" in rule and v > rule["max"]:
+                raise GenerateError(f"{where}: {n} must be <= {rule['max']}")
+        for n, expr in fam.derived.items():
+            params[n] = _eval(expr, params, f"{fam.key}/family.json derived {n}")
+        for check in fam.checks:
+            if not _eval(check["require"], params, f"{fam.key}/family.json check"):
+                raise GenerateError(f"{where}: {_format(check['message'], params, fam.key)}")
+        expected = fam.ukernel_name(**params)
+        if name != expected:
+            raise GenerateError(f"{where}: the name must be {expected}")
+        if any(u.name == name for u in ukernels):
             raise GenerateError(f"{where}: listed twice")
-        ukernels.append(uk)
+        ukernels.append(Ukernel(fam, name, params))
     if not ukernels:
-        raise GenerateError(f"{path}: no RVPACK_UKERNEL entries")
+        raise GenerateError(f"{path}: no {fam.macro} entries")
     return ukernels
 
 
-def read_gemm_registry(path: Path = GEMM_INC) -> list[Ukernel]:
-    """Parses f32-gemm.inc."""
-    return read_registry(GEMM, path)
+# Readers of the three families' registries, by name (tests and benchmarks use them).
+def read_gemm_registry(path: Path | None = None) -> list[Ukernel]:
+    return read_registry(family("f32-gemm"), path)
 
 
-def read_convgemm_registry(path: Path = CONVGEMM.inc) -> list[Ukernel]:
-    """Parses f32-convgemm.inc."""
-    return read_registry(CONVGEMM, path)
+def read_convgemm_registry(path: Path | None = None) -> list[Ukernel]:
+    return read_registry(family("f32-convgemm"), path)
 
 
-def read_dwconv2d_chw_registry(path: Path = DWCONV2D_CHW.inc) -> list[DwconvUkernel]:
-    """Parses f32-dwconv2d-chw.inc."""
-    return read_dwconv_registry(DWCONV2D_CHW, path)
+def read_dwconv2d_chw_registry(path: Path | None = None) -> list[Ukernel]:
+    return read_registry(family("f32-dwconv2d-chw"), path)
 
 
 def _compile_template(text: str, name: str) -> str:
@@ -378,11 +281,11 @@ def expand(template: Path, params: dict[str, Any]) -> str:
 def expected_outputs() -> dict[Path, str]:
     """Every generated file and its content."""
     outputs: dict[Path, str] = {}
-    for family in FAMILIES:
-        ukernels = read_registry(family)
+    for fam in discover_families():
+        ukernels = read_registry(fam)
         for uk in ukernels:
-            outputs[family.gen_dir / uk.gen_file] = expand(family.template, uk.template_params())
-        outputs[family.header] = expand(family.header_template, {"UKERNELS": ukernels})
+            outputs[fam.gen_dir / uk.gen_file] = expand(fam.template, uk.template_params())
+        outputs[fam.header] = expand(fam.header_template, {"UKERNELS": ukernels})
     return outputs
 
 
@@ -395,10 +298,10 @@ def stale_files(outputs: dict[Path, str]) -> list[str]:
             problems.append(f"missing: {rel}")
         elif path.read_text() != text:
             problems.append(f"stale: {rel}")
-    for family in FAMILIES:
-        for path in sorted(family.gen_dir.glob("*.c")):
+    for fam in discover_families():
+        for path in sorted(fam.gen_dir.glob("*.c")):
             if path not in outputs:
-                problems.append(f"not in {family.inc.name}: {path.relative_to(ROOT)}")
+                problems.append(f"not in {fam.inc.name}: {path.relative_to(ROOT)}")
     return problems
 
 
@@ -419,9 +322,9 @@ def main(argv: list[str] | None = None) -> int:
             print("run: python third_party/xnnpack_rvv/tools/generate.py", file=sys.stderr)
             return 1
         return 0
-    for family in FAMILIES:
-        family.gen_dir.mkdir(parents=True, exist_ok=True)
-        for path in sorted(family.gen_dir.glob("*.c")):
+    for fam in discover_families():
+        fam.gen_dir.mkdir(parents=True, exist_ok=True)
+        for path in sorted(fam.gen_dir.glob("*.c")):
             if path not in outputs:
                 path.unlink()
     for path, text in outputs.items():

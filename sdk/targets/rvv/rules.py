@@ -2,32 +2,20 @@
 
 Only ops with an xnnpack_rvv kernel get a rule here; every other op (and
 every case a rule declines by returning None) uses the portable kernels,
-compiled for the vector target. Kernel variants are read from the registry
-(.inc) files of third_party/xnnpack_rvv, the one list of what exists.
+compiled for the vector target, renamed to their runtime/rvv twins
+(__init__.TWINS). Kernel tiles are read from the registry (.inc) files of
+third_party/xnnpack_rvv, the one list of what exists.
 """
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
-import functools
-import re
-from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from pathlib import Path
-
 from rvpack.sdk.codegen.calls import KernelCall, Literal, LoweredLayer, Params, ScratchArg, TensorArg
-from rvpack.sdk.codegen.lower import ISA_TWINS, act_of, isa_rule, lower_conv, lower_gemm, lower_matmul
+from rvpack.sdk.codegen.lower import Lowering, act_of, lower_conv, lower_gemm, lower_matmul
+from rvpack.sdk.codegen.tiles import GemmProblem, Tile
 from rvpack.sdk.ir.activation import NONE
 from rvpack.sdk.ir.graph import Graph, Node
+from rvpack.sdk.targets.rvv.tiles import convgemm_tiles
 
-XNNPACK_RVV = Path(__file__).resolve().parents[2] / "third_party" / "xnnpack_rvv"
-CONVGEMM_REGISTRY = XNNPACK_RVV / "src" / "f32-convgemm" / "f32-convgemm.inc"
-
-# Register-friendly defaults for choosing tiles without knowing VLEN: the
-# cost model assumes this VLEN (a bundle stays correct at any VLEN).
-ASSUMED_VLEN = 256
 # Activations the GEMM and depthwise kernels apply as their output clamp.
 CLAMP_ACTS = ("NONE", "RELU", "CLAMP")
 # Depthwise shapes with an f32-dwconv2d-chw kernel.
@@ -37,78 +25,9 @@ DWCONV_STRIDES = (1, 2)
 MAX_PANEL_BYTES = 1 << 20
 
 
-@dataclass(frozen=True)
-class Tile:
-    mr: int
-    lmul: int
-    name: str
-
-
-@functools.cache
-def convgemm_tiles() -> tuple[Tile, ...]:
-    if not CONVGEMM_REGISTRY.exists():
-        return ()
-    text = CONVGEMM_REGISTRY.read_text()
-    return tuple(Tile(int(mr), int(lmul), name)
-                 for mr, lmul, name in re.findall(r"^RVPACK_UKERNEL\((\d+),\s*(\d+),\s*(\w+)\)", text, re.M))
-
-
-@dataclass(frozen=True)
-class GemmProblem:
-    """A layer's GEMM work as the drivers issue it (runtime/rvv): `repeats`
-    times (batch x groups), for each pixel panel (panel == 0: all pixels in
-    one call), row blocks of MR rows over the panel's pixels."""
-
-    rows: int
-    pixels: int
-    k: int
-    panel: int = 0
-    repeats: int = 1
-
-    def calls(self, mr: int) -> Counter[tuple[int, int]]:
-        """How often the driver calls a kernel of this MR with (rows, pixels)."""
-        panel = self.panel or self.pixels
-        widths = Counter({panel: self.pixels // panel})
-        if self.pixels % panel:
-            widths[self.pixels % panel] += 1
-        heights = Counter({mr: self.rows // mr})
-        if self.rows % mr:
-            heights[self.rows % mr] += 1
-        return Counter({(h, w): nh * nw * self.repeats for h, nh in heights.items() if nh
-                        for w, nw in widths.items() if nw})
-
-
-def modelled_cost(problem: GemmProblem, tile: Tile) -> int:
-    """Retired instructions by a simple count: per (row block, vector chunk),
-    each K step is one B load + MR weight loads + MR FMAs, and each chunk ends
-    with ~4 instructions per row (bias, clamp, store) plus loop control.
-    Wasted lanes and rows are counted as work."""
-    lanes = tile.lmul * ASSUMED_VLEN // 32
-    return sum(n * -(-width // lanes) * (problem.k * (1 + 2 * tile.mr) + 4 * tile.mr + 5)
-               for (_, width), n in problem.calls(tile.mr).items())
-
-
-def choose_by_model(problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
-    return min(tiles, key=lambda t: (modelled_cost(problem, t), -t.mr * t.lmul)), ""
-
-
-# Picks (tile, note) for a problem; `rvpack build --tune` swaps in measured
-# counts (sdk/tune.py). The note is shown next to the kernel in the manifest.
-TileChooser = Callable[[GemmProblem, tuple[Tile, ...]], tuple[Tile, str]]
-_chooser: contextvars.ContextVar[TileChooser] = contextvars.ContextVar("tile_chooser", default=choose_by_model)
-
-
-@contextlib.contextmanager
-def tile_chooser(chooser: TileChooser) -> Iterator[None]:
-    token = _chooser.set(chooser)
-    try:
-        yield
-    finally:
-        _chooser.reset(token)
-
-
-def choose_tile(problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
-    return _chooser.get()(problem, tiles)
+def _choose_tile(lowering: Lowering, problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
+    assert lowering.choose_tile is not None, "the rvv lowering needs a tile chooser"
+    return lowering.choose_tile(problem, tiles)
 
 
 def split_activation(node: Node, g: Graph, fields: dict) -> tuple[dict, list[KernelCall], str]:
@@ -125,8 +44,7 @@ def split_activation(node: Node, g: Graph, fields: dict) -> tuple[dict, list[Ker
     return {**fields, "act": NONE}, [call], f" + {act.kind.lower()}"
 
 
-@isa_rule("rvv", "Conv")
-def lower_conv_rvv(node: Node, g: Graph) -> LoweredLayer | None:
+def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | None:
     tiles = convgemm_tiles()
     if not tiles:
         return None
@@ -150,7 +68,7 @@ def lower_conv_rvv(node: Node, g: Graph) -> LoweredLayer | None:
         # A multiple of 128 pixels (LMUL 8 at VLEN 512) keeps every vector step
         # of a panel full at any VLEN; the whole image if it fits the budget.
         panel = min(pixels, max(128, MAX_PANEL_BYTES // (4 * k) // 128 * 128))
-    tile, note = choose_tile(GemmProblem(ocg, pixels, k, panel, conv["batch"] * groups), tiles)
+    tile, note = _choose_tile(lowering, GemmProblem(ocg, pixels, k, panel, conv["batch"] * groups), tiles)
     params = Params("rvpack_conv2d_rvv_params_t", {"conv": conv, "ukernel": Literal(tile.name), "mr": tile.mr,
                                                    "panel_pixels": panel})
     call = KernelCall("rvpack_f32_conv2d_nchw__rvv", [params, x, w, bias, y, ScratchArg()])
@@ -175,25 +93,7 @@ def lower_depthwise_rvv(node: Node, base: LoweredLayer, conv: dict, post: list[K
                         params=base.params)
 
 
-# Operator kernels of runtime/rvv with the same signature and contract as
-# their portable twins (runtime/include/rvpack/kernels_rvv.h).
-ISA_TWINS["rvv"] = {
-    "rvpack_f32_unary__scalar": "rvpack_f32_unary__rvv",
-    "rvpack_f32_binary__scalar": "rvpack_f32_binary__rvv",
-    "rvpack_f32_channel_affine__scalar": "rvpack_f32_channel_affine__rvv",
-    "rvpack_f32_softmax__scalar": "rvpack_f32_softmax__rvv",
-    "rvpack_f32_reduce__scalar": "rvpack_f32_reduce__rvv",
-    "rvpack_f32_pool2d_nchw__scalar": "rvpack_f32_pool2d_nchw__rvv",
-    "rvpack_copy_strided": "rvpack_copy_strided__rvv",
-    "rvpack_f32_pad__scalar": "rvpack_f32_pad__rvv",
-    "rvpack_f32_lrn__scalar": "rvpack_f32_lrn__rvv",
-    "rvpack_f32_resize__scalar": "rvpack_f32_resize__rvv",
-    "rvpack_f32_conv_transpose2d_nchw__scalar": "rvpack_f32_conv_transpose2d_nchw__rvv",
-}
-
-
-@isa_rule("rvv", "Gemm", "MatMul")
-def lower_matmul_rvv(node: Node, g: Graph) -> LoweredLayer | None:
+def lower_matmul_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | None:
     """GEMM on the convgemm microkernels: A rows broadcast, B rows vectorised.
     A transposed A or B operand (the rvv passes already pre-transposed
     constant Gemm weights) is transposed into scratch first."""
@@ -207,10 +107,13 @@ def lower_matmul_rvv(node: Node, g: Graph) -> LoweredLayer | None:
         return None
     m, n, k = fields["m"], fields["n"], fields["k"]
     scratch = 4 * (m * k * bool(fields["a_transposed"]) + k * n * bool(fields["b_transposed"]))
-    tile, note = choose_tile(GemmProblem(m, n, k, 0, fields["batch"]), tiles)
+    tile, note = _choose_tile(lowering, GemmProblem(m, n, k, 0, fields["batch"]), tiles)
     params = Params("rvpack_matmul_rvv_params_t", {"matmul": fields, "ukernel": Literal(tile.name), "mr": tile.mr})
     fn = "rvpack_f32_matmul__rvv"
     how = "matmul" + (", transposed in scratch" if scratch else "") + note
     return LoweredLayer(node.name, node.op, f"{tile.name} ({how}){act_note}",
                         [KernelCall(fn, [params, *call.args[1:], ScratchArg()]), *post],
                         macs=base.macs, params=base.params, scratch_bytes=scratch)
+
+
+RULES = {"Conv": lower_conv_rvv, "Gemm": lower_matmul_rvv, "MatMul": lower_matmul_rvv}

@@ -1,4 +1,4 @@
-"""Layout passes for vector kernels: put constant operands in the layout the
+"""Graph passes the rvv kernels need: constant operands in the layout the
 vector kernels read without strides."""
 
 from __future__ import annotations

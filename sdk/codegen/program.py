@@ -1,0 +1,139 @@
+"""A lowered model, ready to be written as C: every layer's kernel calls,
+which layers are views, where every tensor lives in the arena, the I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rvpack.sdk.codegen.calls import LoweredLayer
+from rvpack.sdk.codegen.lower import Lowering, lower_graph
+from rvpack.sdk.frontend.names import unique_c_identifiers
+from rvpack.sdk.ir.graph import Graph, Node, Tensor
+from rvpack.sdk.plan.arena import ArenaPlan, Buffer, plan_arena
+
+
+@dataclass
+class IOTensor:
+    name: str  # as in the model
+    field: str  # C identifier in the inputs/outputs struct
+    dtype: np.dtype
+    shape: tuple[int, ...]
+
+    @property
+    def nbytes(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64)) * self.dtype.itemsize
+
+
+@dataclass
+class Program:
+    graph: Graph  # the model, with every output written by a layer (_materialize_outputs)
+    layers: list[LoweredLayer]  # every lowered node, views included
+    executed: list[LoweredLayer]  # the layers that run (views removed), in order
+    views: dict[str, str]  # node name -> the tensor its output is a view of
+    roots: dict[str, str]  # view output tensor -> the tensor whose memory it shares
+    plan: ArenaPlan
+    inputs: list[IOTensor]
+    outputs: list[IOTensor]
+
+
+@dataclass
+class GeneratedModel:
+    name: str
+    layers: list[LoweredLayer]  # every lowered node, views included
+    executed: list[LoweredLayer]  # the layers that run (views removed), in order
+    plan: ArenaPlan
+    weights_bytes: int
+    inputs: list[IOTensor]
+    outputs: list[IOTensor]
+    # node name -> (output shape, where the output lives: "arena[a:b]", "output k", "view of ...")
+    layer_outputs: dict[str, tuple[list[int], str]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+def plan_program(graph: Graph, lowering: Lowering) -> Program:
+    """Lowers `graph` with `lowering`, turns pure views into aliases and plans the arena."""
+    graph = _materialize_outputs(graph)
+    layers = lower_graph(graph, lowering)
+    views = _choose_views(graph, layers)
+    roots = _view_roots(graph, views)
+    executed = [layer for layer in layers if layer.node_name not in views]
+    plan = plan_arena(_buffers(graph, executed, roots))
+    in_fields = unique_c_identifiers(graph.inputs)
+    out_fields = unique_c_identifiers(graph.outputs)
+    inputs = [IOTensor(n, f, np.dtype(graph.tensors[n].dtype), graph.tensors[n].shape or ())
+              for n, f in zip(graph.inputs, in_fields)]
+    outputs = [IOTensor(n.removesuffix(_COPY_SUFFIX), f.removesuffix(_COPY_SUFFIX), np.dtype(graph.tensors[n].dtype),
+                        graph.tensors[n].shape or ()) for n, f in zip(graph.outputs, out_fields)]
+    return Program(graph, layers, executed, views, roots, plan, inputs, outputs)
+
+
+_COPY_SUFFIX = "__rvpack_copy"
+
+
+def _materialize_outputs(graph: Graph) -> Graph:
+    """Outputs must be written by a layer into the caller's buffer: an output
+    that is a model input, a constant or listed twice gets an explicit copy."""
+    produced = {o for n in graph.nodes for o in n.outputs}
+    g = graph.copy()
+    seen: set[str] = set()
+    for k, name in enumerate(g.outputs):
+        if name in produced and name not in seen:
+            seen.add(name)
+            continue
+        new = g.unique_name(name + _COPY_SUFFIX)
+        src = g.tensors[name]
+        g.tensors[new] = Tensor(new, src.dtype, src.shape)
+        g.nodes.append(Node(g.unique_name("copy_" + name), "Identity", [name], [new]))
+        g.outputs[k] = new
+        seen.add(new)
+    return g
+
+
+def _choose_views(graph: Graph, layers: list[LoweredLayer]) -> dict[str, str]:
+    """node name -> source tensor, for layers that become pure views (no copy)."""
+    views = {}
+    nodes = {n.name: n for n in graph.nodes}
+    for layer in layers:
+        node = nodes[layer.node_name]
+        if layer.alias_of and node.outputs[0] not in graph.outputs and not graph.tensors[layer.alias_of].is_constant:
+            views[layer.node_name] = layer.alias_of
+    return views
+
+
+def _view_roots(graph: Graph, alias: dict[str, str]) -> dict[str, str]:
+    """view output tensor -> the tensor whose memory it shares (chains followed)."""
+    root: dict[str, str] = {}
+    for node in graph.nodes:  # topological: a view's source is resolved first
+        if node.name in alias:
+            src = alias[node.name]
+            root[node.outputs[0]] = root.get(src, src)
+    return root
+
+
+def _buffers(graph: Graph, executed: list[LoweredLayer], root: dict[str, str]) -> list[Buffer]:
+    nodes = {n.name: n for n in graph.nodes}
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    for step, layer in enumerate(executed):
+        node = nodes[layer.node_name]
+        for out in node.outputs:
+            if out:
+                first.setdefault(out, step)
+                last[out] = max(last.get(out, step), step)
+        for name in node.inputs:
+            if name:
+                r = root.get(name, name)
+                last[r] = max(last.get(r, step), step)
+    external = set(graph.inputs) | set(graph.outputs)
+    buffers = [Buffer(name, graph.tensors[name].nbytes, first[name], last[name])
+               for name in first if name not in external and not graph.tensors[name].is_constant]
+    buffers += [Buffer(scratch_name(layer), layer.scratch_bytes, step, step)
+                for step, layer in enumerate(executed) if layer.scratch_bytes]
+    return buffers
+
+
+def scratch_name(layer: LoweredLayer) -> str:
+    """The planner's name for a layer's scratch buffer (never a tensor name)."""
+    return f"{layer.node_name}\0scratch"

@@ -1,0 +1,85 @@
+"""What a kernel ISA brings: the plugin half of a target.
+
+A target is one registry row (sdk/targets/registry.py: ISA string, compiler
+flags, emulator, VLEN rule) that names its kernel ISA; the kernel ISA is one
+package (sdk/targets/<isa>/) exporting KERNEL_ISA, plus runtime/<isa>/ with
+its C sources and header. The compiler hands the pieces below to the passes,
+lowering and code generation explicitly; nothing registers itself on import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rvpack.sdk.codegen.calls import LoweredLayer
+from rvpack.sdk.codegen.lower import Lowering
+from rvpack.sdk.codegen.tiles import GemmProblem, Tile, TileChooser
+from rvpack.sdk.ir.graph import Graph, Node
+
+Pass = Callable[[Graph], Graph]
+IsaRule = Callable[[Node, Graph, Lowering], LoweredLayer | None]
+
+
+def gemm_operand_floats(mr: int, nc: int, k: int) -> int:
+    """Floats of a dense GEMM call's operands: weights, B, bias and C."""
+    return mr * k + k * nc + mr + mr * nc
+
+
+@dataclass(frozen=True)
+class TileFamily:
+    """A microkernel family whose variants are tiles (MR x LMUL) that
+    `rvpack build --tune` can measure. The tiles come from its registry; the
+    tuner program (runtime/baremetal/tune_main.c) counts a call through the
+    family's tune shim, a C function of the family's library with the
+    signature rvpack_tune_shim_fn of runtime/baremetal/tune.h, which carves
+    the operands out of one zeroed buffer of buffer_floats(mr, nc, k) floats
+    and returns the retired instructions of the kernel call alone."""
+
+    name: str  # "f32-convgemm"
+    tiles: Callable[[], tuple[Tile, ...]]
+    header: str  # declares the kernels, e.g. "rvpack_rvv/convgemm.h"
+    tune_shim: str
+    tune_deps: tuple[str, ...]  # Bazel labels the tuner links for this family
+    sources: Callable[[], list[Path]]  # the kernels' code: counts measured for other code are stale
+    buffer_floats: Callable[[int, int, int], int] = gemm_operand_floats
+
+
+@dataclass(frozen=True)
+class KernelIsa:
+    """One kernel ISA (see the module docstring).
+
+    rules/twins: handed to lowering (codegen/lower.Lowering).
+    passes: run after the default pipeline, in order.
+    headers: runtime headers the generated model.c includes for the twins.
+    runtime_deps: Bazel labels every bundle of this ISA links.
+    bazel_repositories: local repositories (name -> directory holding a
+        WORKSPACE) the bundle workspace mounts for runtime_deps outside @rvpack.
+    tile_families: families `--tune` can measure; cost_model estimates a
+        tile's cost of a problem (lower is better) when nothing is measured.
+    gemm_bench: the Bazel label of the ISA's GEMM benchmark program (kernel_bench)."""
+
+    name: str
+    description: str = ""
+    rules: Mapping[str, IsaRule] = field(default_factory=dict)
+    twins: Mapping[str, str] = field(default_factory=dict)
+    passes: tuple[Pass, ...] = ()
+    headers: tuple[str, ...] = ()
+    runtime_deps: tuple[str, ...] = ()
+    bazel_repositories: Mapping[str, Path] = field(default_factory=dict)
+    tile_families: tuple[TileFamily, ...] = ()
+    cost_model: Callable[[GemmProblem, Tile], float] | None = None
+    gemm_bench: str | None = None
+
+    def choose_by_model(self, problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
+        """The default tile choice: the lowest modelled cost; ties go to the larger tile."""
+        assert self.cost_model is not None, f"kernel ISA {self.name} has no cost model"
+        model = self.cost_model
+        return min(tiles, key=lambda t: (model(problem, t), -t.mr * t.lmul)), ""
+
+    def lowering(self, choose_tile: TileChooser | None = None) -> Lowering:
+        """The Lowering of this ISA; tiles chosen by choose_tile, else by the cost model."""
+        if choose_tile is None and self.cost_model is not None:
+            choose_tile = self.choose_by_model
+        return Lowering(rules=self.rules, twins=self.twins, choose_tile=choose_tile)

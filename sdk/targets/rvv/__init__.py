@@ -1,0 +1,45 @@
+"""The `rvv` kernel ISA: RISC-V Vector 1.0, VLEN-agnostic.
+
+Lowering rules for Conv/Gemm/MatMul on the xnnpack_rvv microkernels
+(rules.py), a same-contract runtime/rvv twin for every other portable kernel
+class (TWINS), the passes those kernels need (passes.py), and the conv-GEMM
+tiles with their cost model (tiles.py) that `--tune` can measure instead.
+"""
+
+from __future__ import annotations
+
+from rvpack.sdk.passes.cleanup import eliminate_dead_code
+from rvpack.sdk.targets.plugin import KernelIsa, TileFamily
+from rvpack.sdk.targets.rvv.passes import pretranspose_gemm_weights
+from rvpack.sdk.targets.rvv.rules import RULES
+from rvpack.sdk.targets.rvv.tiles import CONVGEMM, convgemm_sources, convgemm_tiles, modelled_cost
+
+# Operator kernels of runtime/rvv with the same signature and contract as
+# their portable twins (runtime/rvv/include/rvpack/kernels_rvv.h).
+TWINS = {
+    "rvpack_f32_unary__scalar": "rvpack_f32_unary__rvv",
+    "rvpack_f32_binary__scalar": "rvpack_f32_binary__rvv",
+    "rvpack_f32_channel_affine__scalar": "rvpack_f32_channel_affine__rvv",
+    "rvpack_f32_softmax__scalar": "rvpack_f32_softmax__rvv",
+    "rvpack_f32_reduce__scalar": "rvpack_f32_reduce__rvv",
+    "rvpack_f32_pool2d_nchw__scalar": "rvpack_f32_pool2d_nchw__rvv",
+    "rvpack_copy_strided": "rvpack_copy_strided__rvv",
+    "rvpack_f32_pad__scalar": "rvpack_f32_pad__rvv",
+    "rvpack_f32_lrn__scalar": "rvpack_f32_lrn__rvv",
+    "rvpack_f32_resize__scalar": "rvpack_f32_resize__rvv",
+    "rvpack_f32_conv_transpose2d_nchw__scalar": "rvpack_f32_conv_transpose2d_nchw__rvv",
+}
+
+KERNEL_ISA = KernelIsa(
+    name="rvv",
+    description="RISC-V Vector 1.0 (xnnpack_rvv microkernels + runtime/rvv drivers)",
+    rules=RULES,
+    twins=TWINS,
+    passes=(pretranspose_gemm_weights, eliminate_dead_code),
+    headers=("rvpack/kernels_rvv.h",),
+    runtime_deps=("@rvpack//runtime/rvv",),
+    tile_families=(TileFamily(CONVGEMM, convgemm_tiles, "rvpack_rvv/convgemm.h", "rvpack_tune_f32_convgemm",
+                              ("@rvpack//third_party/xnnpack_rvv:f32_convgemm_tune",), convgemm_sources),),
+    cost_model=modelled_cost,
+    gemm_bench="//third_party/xnnpack_rvv:f32_gemm_bench",
+)
