@@ -1,4 +1,5 @@
-"""`rvpack bench`: per-layer retired instructions on Spike (or emulated time on QEMU)."""
+"""`rvpack bench`: per-layer retired instructions, instruction mix and modelled
+cycles on Spike (or emulated time on QEMU)."""
 
 from __future__ import annotations
 
@@ -33,15 +34,27 @@ def bench(
     no_check: Annotated[bool, typer.Option("--no-check", help="Skip comparing the counted run's outputs "
                                            "with the reference.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after this many seconds.")] = 3600.0,
+    core: Annotated[str, typer.Option("--core", help="Core model of the cycle columns (x60: DLEN 128; "
+                                      "dlen=vlen); --json carries every model.")] = "x60",
+    mix: Annotated[bool, typer.Option("--mix", help="Also show every layer's instruction mix.")] = False,
+    no_profile: Annotated[bool, typer.Option("--no-profile", help="Instructions only: no instruction mix and no "
+                                             "modelled cycles (Spike without rvpack's profile extension).")] = False,
 ) -> None:
-    """Count retired instructions per layer on Spike (exact and repeatable).
+    """Count retired instructions per layer on Spike (exact and repeatable), with
+    each layer's instruction mix and its modelled cycles on a core model.
 
     Examples:
       rvpack bench squeezenet.rvpack
+      rvpack bench squeezenet.rvpack --vlen 256 --core dlen=vlen --mix
       rvpack bench squeezenet.rvpack --json counts.json
       rvpack bench sq_rv64gc.rvpack --against sq_rvv.rvpack --vlen 256
       rvpack bench squeezenet.rvpack --runner qemu
     """
+    from rvpack.sdk.targets.cores import CORE_MODELS
+
+    if core not in CORE_MODELS:
+        raise RvpackError(f"--core {core} is not a core model", hint="choose one of " + ", ".join(CORE_MODELS))
+    model_core = CORE_MODELS[core]
     from rvpack.sdk.bundle import Bundle
 
     a = Bundle.open(bundle)
@@ -55,12 +68,15 @@ def bench(
 
     with progress_reporter() as on_progress:
         results = [bench_bundle(x, vlen=vlen if x.manifest.target.get("min_vlen") else None, timeout=timeout,
-                                check=not no_check, model_path=model, on_progress=on_progress)
+                                check=not no_check, model_path=model, profile=not no_profile,
+                                on_progress=on_progress)
                    for x in ([a] + ([b] if b else []))]
     if b is None:
-        _print_counts(results[0])
+        _print_counts(results[0], model_core)
+        if mix:
+            _print_mix(results[0])
     else:
-        _print_comparison(results[0], results[1])
+        _print_comparison(results[0], results[1], model_core)
     if json_file:
         payload = [r.to_json() for r in results]
         json_file.write_text(json.dumps(payload[0] if b is None else {"a": payload[0], "b": payload[1]}, indent=2))
@@ -72,23 +88,66 @@ def bench(
             "these counts are not valid results", hint="run `rvpack run BUNDLE --check` to investigate")
 
 
-def _print_counts(r) -> None:
-    table = Table(title=f"{r.bundle}: retired instructions on Spike ({r.isa})", title_justify="left")
-    for col in ("#", "layer", "op", "output", "MACs", "instructions", "MACs/instr", "share"):
+def _print_counts(r, core) -> None:
+    title = f"{r.bundle}: retired instructions on Spike ({r.isa})"
+    if r.has_mix:
+        title += f"; cycles on core model {core.name} ({core.description})"
+    table = Table(title=title, title_justify="left")
+    columns = ["#", "layer", "op", "output", "MACs", "instructions", "MACs/instr", "share"]
+    if r.has_mix:
+        columns += ["vector", "cycles", "MACs/cycle", "of peak"]
+    for col in columns:
         table.add_column(col, justify="left" if col in ("layer", "op", "output") else "right")
     for layer in r.layers:
         table.add_row(str(layer.index), layer.name, layer.op, "x".join(map(str, layer.output_shape)),
                       human_count(layer.macs) if layer.macs else "", f"{layer.instructions:,}",
                       f"{layer.macs_per_instruction:.3f}" if layer.macs else "",
-                      f"{100 * layer.instructions / max(r.total_instructions, 1):.1f}%")
-    table.add_row("", "harness overhead", "", "", "", f"{r.overhead_instructions:,}", "", "")
+                      f"{100 * layer.instructions / max(r.total_instructions, 1):.1f}%",
+                      *(_cycle_cells(r, layer.macs, layer.mix, core) if r.has_mix else []))
+    table.add_row("", "harness overhead", "", "", "", f"{r.overhead_instructions:,}", "", "",
+                  *([""] * 4 if r.has_mix else []))
     table.add_row("", "[bold]total[/]", "", "", human_count(r.total_macs), f"[bold]{r.total_instructions:,}[/]",
-                  f"{r.total_macs / max(r.total_instructions, 1):.3f}", "100%")
+                  f"{r.total_macs / max(r.total_instructions, 1):.3f}", "100%",
+                  *(_cycle_cells(r, r.total_macs, r.total_mix, core) if r.has_mix else []))
     console.print(table)
     console.print(f"hook cost per layer (calibrated on an empty layer, subtracted): {r.hook_overhead_per_layer} "
                   f"instructions; overhead = total - sum(layers) = {r.overhead_instructions:,}")
+    if r.has_mix:
+        console.print(f"cycles: additive in-order model (1 per scalar instruction and vsetvl, LMUL x VLEN/DLEN per "
+                      f"vector instruction); FMA peak {core.fma_peak(r.vlen):g} MACs/cycle at DLEN "
+                      f"{core.dlen_at(r.vlen) or '-'}")
     _print_check(r)
     console.print(f"Spike run {r.spike_seconds:.1f} s" + (f", bare-metal build {r.build_seconds:.1f} s" if r.build_seconds else ""))
+
+
+def _cycle_cells(r, macs: int, mix, core) -> list[str]:
+    cycles = r.cycles(mix, core)
+    rate = r.macs_per_cycle(macs, mix, core)
+    return [f"{100 * mix.vector_total / max(mix.total, 1):.0f}%", f"{cycles:,.0f}",
+            f"{rate:.2f}" if macs and rate else "", f"{100 * r.peak_fraction(macs, mix, core):.0f}%" if macs else ""]
+
+
+def _print_mix(r) -> None:
+    if not r.has_mix:
+        return
+    labels = sorted({k for layer in r.layers for k in layer.mix.vector} | set(r.total_mix.vector),
+                    key=_group_order)
+    mem_labels = sorted({k for layer in r.layers for k in layer.mix.vector_memory} | set(r.total_mix.vector_memory),
+                        key=_group_order)
+    table = Table(title=f"{r.bundle}: instruction mix per layer (vector by register groups)", title_justify="left")
+    for col in ["#", "layer", "scalar", "scalar ld/st", "vsetvl", *(f"v {k}" for k in labels),
+                *(f"v ld/st {k}" for k in mem_labels), "total"]:
+        table.add_column(col, justify="left" if col == "layer" else "right")
+    rows = [(str(layer.index), layer.name, layer.mix) for layer in r.layers] + [("", "[bold]total[/]", r.total_mix)]
+    for index, name, m in rows:
+        table.add_row(index, name, f"{m.scalar:,}", f"{m.scalar_memory:,}", f"{m.vsetvl:,}",
+                      *(f"{m.vector.get(k, 0):,}" for k in labels), *(f"{m.vector_memory.get(k, 0):,}" for k in mem_labels),
+                      f"{m.total:,}")
+    console.print(table)
+
+
+def _group_order(label: str) -> float:
+    return 1 / int(label[2:]) if label.startswith("mf") else int(label[1:])
 
 
 def _print_check(r) -> None:
@@ -101,18 +160,31 @@ def _print_check(r) -> None:
                   f"tolerance {worst['tolerance']:.3g})")
 
 
-def _print_comparison(a, b) -> None:
-    table = Table(title=f"retired instructions: {a.bundle} ({a.isa}) vs {b.bundle} ({b.isa})", title_justify="left")
-    for col in ("layer", "op", "MACs", f"A {a.target}", f"B {b.target}", "A/B"):
+def _print_comparison(a, b, core) -> None:
+    both = a.has_mix and b.has_mix
+    table = Table(title=f"{a.bundle} ({a.isa}) vs {b.bundle} ({b.isa})" +
+                  (f"; cycles on core model {core.name}" if both else ""), title_justify="left")
+    columns = ["layer", "op", "MACs", f"A {a.target} instr", f"B {b.target} instr", "A/B"]
+    if both:
+        columns += ["A cycles", "B cycles", "A/B cycles"]
+    for col in columns:
         table.add_column(col, justify="left" if col in ("layer", "op") else "right")
     b_by_name = {layer.name: layer for layer in b.layers}
     for la in a.layers:
         lb = b_by_name.get(la.name)
-        table.add_row(la.name, la.op, human_count(la.macs) if la.macs else "", f"{la.instructions:,}",
-                      f"{lb.instructions:,}" if lb else "-",
-                      f"{la.instructions / lb.instructions:.2f}x" if lb and lb.instructions else "-")
-    table.add_row("[bold]total[/]", "", human_count(a.total_macs), f"{a.total_instructions:,}", f"{b.total_instructions:,}",
-                  f"[bold]{a.total_instructions / max(b.total_instructions, 1):.2f}x[/]")
+        row = [la.name, la.op, human_count(la.macs) if la.macs else "", f"{la.instructions:,}",
+               f"{lb.instructions:,}" if lb else "-",
+               f"{la.instructions / lb.instructions:.2f}x" if lb and lb.instructions else "-"]
+        if both:
+            ca, cb = a.cycles(la.mix, core), b.cycles(lb.mix, core) if lb else None
+            row += [f"{ca:,.0f}", f"{cb:,.0f}" if cb else "-", f"{ca / cb:.2f}x" if cb else "-"]
+        table.add_row(*row)
+    total = ["[bold]total[/]", "", human_count(a.total_macs), f"{a.total_instructions:,}", f"{b.total_instructions:,}",
+             f"[bold]{a.total_instructions / max(b.total_instructions, 1):.2f}x[/]"]
+    if both:
+        ca, cb = a.cycles(a.total_mix, core), b.cycles(b.total_mix, core)
+        total += [f"{ca:,.0f}", f"{cb:,.0f}", f"[bold]{ca / cb:.2f}x[/]"]
+    table.add_row(*total)
     console.print(table)
     for r in (a, b):
         _print_check(r)

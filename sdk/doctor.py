@@ -93,6 +93,8 @@ def run_checks() -> list[Check]:
                     "apt-get install qemu-user-static"),
         _spike(),
         _executable("dtc", ["--version"], "running Spike", "apt-get install device-tree-compiler", required=False),
+        _executable("g++", ["--version"], "rvpack bench: instruction mix and cycles (Spike extension)",
+                    "apt-get install g++", required=False),
         _executable("ssh", ["-V"], "rvpack deploy", "apt-get install openssh-client", required=False),
         _executable("scp", None, "rvpack deploy", "apt-get install openssh-client", required=False),
         _docker_engine(),

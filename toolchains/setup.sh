@@ -10,6 +10,7 @@ APT_PACKAGES=(
   default-jdk-headless   # Bazel's JVM
   qemu-user-static       # qemu-riscv64-static: runs RISC-V bundles here
   device-tree-compiler   # dtc: Spike (rvpack bench) needs it
+  g++                    # builds rvpack's Spike profile extension (bench: instruction mix, cycles)
   openssh-client openssh-server  # rvpack deploy (ssh/scp); its tests run a throwaway sshd
   python3-venv python3-pip
 )

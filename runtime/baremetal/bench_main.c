@@ -30,6 +30,19 @@
  * Exit code: 0, or 1 if the model returned an error status, 2 if the model
  * does not fit this program (ABI version, too many layers).
  *
+ * Profiles: the hooks also execute a marker (a HINT: a no-op on Spike and on
+ * any RISC-V core) right after the begin read and right before the end read. Spike with rvpack's extension
+ * (spike_profile.cc) writes the instructions executed between consecutive
+ * markers, by PC and vtype; the calibration layers give the windows of an
+ * empty layer, so a layer's instruction mix is its window minus the empty
+ * layer's, and it adds up to its count above exactly. Two more markers
+ * bracket the run call, so the windows between them add up to the total.
+ * Windows, in order: 4 * RVPACK_BENCH_CALIBRATION_REPEATS + 1 before the run
+ * (the first ends at the first calibration begin marker, then begin/end
+ * windows of the two empty layers per repeat; the last ends at the run's
+ * first marker), then per layer the glue before it and the layer itself, and
+ * the glue up to the run's last marker.
+ *
  * Counts are exact: Spike retires one instruction per step, minstret counts
  * every retired instruction, nothing else runs (no interrupts, one hart), and
  * the program is deterministic, so every run gives the same numbers. */
@@ -50,14 +63,6 @@
 
 #define RVPACK_BENCH_CALIBRATION_REPEATS 16
 #define RVPACK_BENCH_FORMAT_VERSION 1
-
-/* The memory clobber keeps the compiler from moving the read across the
- * model call or the hook's stores. */
-static inline uint64_t read_minstret(void) {
-  uint64_t v;
-  __asm__ volatile("csrr %0, minstret" : "=r"(v) : : "memory");
-  return v;
-}
 
 /* ---- inputs ----------------------------------------------------------------- */
 
@@ -87,6 +92,23 @@ static void fill_inputs(const rvpack_model_desc_t* model, void* const* inputs) {
   }
 }
 
+/* A minstret read and the profile marker (slti x0, x0, 2032: a HINT, see
+ * spike_profile.cc) in one asm statement, so nothing can be scheduled between
+ * them: a window between markers is then exactly a minstret difference + 2.
+ * The memory clobber keeps the compiler from moving the read across the
+ * model call or the hook's stores. */
+static inline uint64_t read_minstret_then_mark(void) {
+  uint64_t v;
+  __asm__ volatile("csrr %0, minstret\n\t.insn i 0x13, 2, x0, x0, 2032" : "=r"(v) : : "memory");
+  return v;
+}
+
+static inline uint64_t mark_then_read_minstret(void) {
+  uint64_t v;
+  __asm__ volatile(".insn i 0x13, 2, x0, x0, 2032\n\tcsrr %0, minstret" : "=r"(v) : : "memory");
+  return v;
+}
+
 /* ---- the hook ----------------------------------------------------------------- */
 
 static uint64_t begin_stamp[RVPACK_BENCH_MAX_LAYERS];
@@ -97,11 +119,11 @@ static uint64_t end_stamp[RVPACK_BENCH_MAX_LAYERS];
  * measured run, so its cost cancels exactly. */
 __attribute__((noinline)) static void hook_begin(void* ctx, int32_t layer) {
   (void)ctx;
-  begin_stamp[layer] = read_minstret();
+  begin_stamp[layer] = read_minstret_then_mark();
 }
 
 __attribute__((noinline)) static void hook_end(void* ctx, int32_t layer) {
-  uint64_t now = read_minstret();
+  uint64_t now = mark_then_read_minstret();
   (void)ctx;
   end_stamp[layer] = now;
 }
@@ -246,10 +268,10 @@ int main(void) {
   for (int32_t i = 0; i < model->num_layers; ++i) begin_stamp[i] = end_stamp[i] = 0;
 
   const rvpack_layer_hook_t* volatile hook = &bench_hook;
-  uint64_t before = read_minstret();
+  uint64_t before = read_minstret_then_mark();
   rvpack_status_t status =
       model->run((const void* const*)b->inputs, b->outputs, b->arena, model->arena_bytes, hook);
-  uint64_t after = read_minstret();
+  uint64_t after = mark_then_read_minstret();
 
   uint64_t total = after - before;
   int64_t sum = 0;

@@ -17,6 +17,7 @@ import importlib.util
 import os
 import shutil
 import subprocess
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ import numpy.typing as npt
 from rvpack.sdk.bundle.compat import check_compatible, choose_vlen, emulated_machine
 from rvpack.sdk.bundle.target import TargetSpec
 from rvpack.sdk.errors import RunError, ToolMissingError, UnsupportedTargetError
+from rvpack.sdk.runners import spike_profile
+from rvpack.sdk.runners.mix import SCALAR, InstructionMix
 
 __all__ = [
     "BenchReport",
@@ -42,6 +45,7 @@ __all__ = [
 MAX_VLEN = 1024  # the largest VLEN rvpack runs on Spike (as on QEMU)
 REPORT_VERSION = 1
 TRAP_EXIT = 125  # RVPACK_BM_TRAP_EXIT in runtime/baremetal/htif.h
+CALIBRATION_WINDOWS = 4 * 16  # bench_main.c: 16 calibration repeats of two empty layers
 
 # The C generator's constants (runtime/baremetal/bench_main.c).
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -68,6 +72,10 @@ class BenchReport:
     seed: int = 0
     model: str = ""
     command: list[str] = field(default_factory=list)
+    # With a profile (run_bench(..., profile=True)): the instruction mix of
+    # every layer (hook cost removed, as in layer_counts) and of the whole run.
+    layer_mixes: list[InstructionMix] = field(default_factory=list)
+    total_mix: InstructionMix | None = None
 
 
 def _riscv_package_dir() -> Path | None:
@@ -119,17 +127,18 @@ def isa_for(spec: TargetSpec, vlen: int | None = None, option: str = "--vlen", b
 
 def run_program(elf: Path, isa: str, timeout: float = 3600.0,
                 hint: str = "raise --timeout (Spike runs some 10-100 M instructions/s)",
-                ) -> tuple[str, list[str], float]:
-    """Runs a bare-metal ELF on Spike with --isa=isa (isa_for): (stdout,
-    command, wall seconds). A missing ELF, a timeout, a trap or a non-zero
-    exit is a RunError naming the program."""
+                extra: Sequence[str] = (), env: dict[str, str] | None = None) -> tuple[str, list[str], float]:
+    """Runs a bare-metal ELF on Spike with --isa=isa (isa_for) and `extra`
+    Spike options: (stdout, command, wall seconds). A missing ELF, a timeout,
+    a trap or a non-zero exit is a RunError naming the program."""
     elf = Path(elf)
     if not elf.is_file():
         raise RunError(f"program {elf} does not exist")
-    cmd = [str(spike_executable()), f"--isa={isa}", str(elf)]
+    cmd = [str(spike_executable()), *extra, f"--isa={isa}", str(elf)]
     t0 = time.monotonic()
     try:
-        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(cmd, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL,
+                              env=None if env is None else {**os.environ, **env})
     except subprocess.TimeoutExpired as e:
         raise RunError(f"{elf.name}: Spike did not finish within {timeout:.0f} s", hint=hint) from e
     wall = time.monotonic() - t0
@@ -139,16 +148,52 @@ def run_program(elf: Path, isa: str, timeout: float = 3600.0,
     return stdout, cmd, wall
 
 
-def run_bench(elf: Path, isa: str, timeout: float = 3600.0) -> BenchReport:
-    """Runs the bench ELF on Spike (--isa=isa) and parses its report."""
-    stdout, cmd, wall = run_program(elf, isa, timeout, hint="raise --timeout (Spike runs some 10-100 M "
-                                    "instructions/s), or bench a smaller model")
+def run_bench(elf: Path, isa: str, timeout: float = 3600.0, profile: bool = False) -> BenchReport:
+    """Runs the bench ELF on Spike (--isa=isa) and parses its report; with
+    `profile`, also the instruction mix of every layer and of the whole run
+    (spike_profile.py)."""
+    hint = "raise --timeout (Spike runs some 10-100 M instructions/s), or bench a smaller model"
+    if not profile:
+        stdout, cmd, wall = run_program(elf, isa, timeout, hint=hint)
+        profile_text = ""
+    else:
+        extra = spike_profile.spike_arguments(spike_executable().parents[2])
+        with tempfile.TemporaryDirectory(prefix="rvpack-profile-") as tmp:
+            out = Path(tmp) / "profile.txt"
+            stdout, cmd, wall = run_program(elf, isa, timeout, hint=hint, extra=extra,
+                                            env={"RVPACK_SPIKE_PROFILE": str(out)})
+            profile_text = out.read_text() if out.is_file() else ""
     report = parse_report(stdout, source=Path(elf).name)
     report.wall_seconds = wall
     report.command = cmd
     if report.status != 0:
         raise RunError(f"{Path(elf).name}: the model returned status {report.status}")
+    if profile:
+        _attach_mixes(report, spike_profile.parse_profile(profile_text, Path(elf).name), Path(elf))
     return report
+
+
+def _attach_mixes(report: BenchReport, windows: list[spike_profile.Window], elf: Path) -> None:
+    """Layer mixes = layer windows minus the empty layer's; the total is the
+    run's windows plus the csrr and marker before them (bench_main.c)."""
+    n = len(report.layer_counts)
+    first = CALIBRATION_WINDOWS + 1  # the first window after the run's first marker
+    if len(windows) != first + 2 * n + 1:
+        raise RunError(f"{elf.name}: the profile has {len(windows)} windows, expected {first + 2 * n + 1}",
+                       hint="rebuild the bench program (an older bench_main.c?)")
+    image = spike_profile.ElfImage(elf)
+    empty = spike_profile.window_mix(windows[1], image)  # an empty calibration layer
+    run = windows[first:]
+    mixes = [spike_profile.window_mix(w, image) for w in run]
+    report.layer_mixes = [mixes[2 * i + 1] - empty for i in range(n)]
+    total = sum(mixes, InstructionMix())
+    total.add_scalar(SCALAR, 2)
+    report.total_mix = total
+    for i, (mix, count) in enumerate(zip(report.layer_mixes, report.layer_counts)):
+        if mix.total != count:
+            raise RunError(f"{elf.name}: layer {i}: the profile counts {mix.total} instructions, minstret {count}")
+    if total.total != report.total:
+        raise RunError(f"{elf.name}: the profile counts {total.total} instructions in the run, minstret {report.total}")
 
 
 def _failure(code: int, stdout: str, stderr: str) -> str:

