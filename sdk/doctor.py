@@ -95,6 +95,8 @@ def run_checks() -> list[Check]:
         _executable("dtc", ["--version"], "running Spike", "apt-get install device-tree-compiler", required=False),
         _executable("g++", ["--version"], "rvpack bench: instruction mix and cycles (Spike extension)",
                     "apt-get install g++", required=False),
+        _executable("llvm-mca-19", ["--version"], "the kernel report (python -m rvpack.sdk.kernel_bench)",
+                    "apt-get install llvm-19", required=False),
         _executable("ssh", ["-V"], "rvpack deploy", "apt-get install openssh-client", required=False),
         _executable("scp", None, "rvpack deploy", "apt-get install openssh-client", required=False),
         _docker_engine(),

@@ -1,19 +1,35 @@
-"""The xnnpack_rvv GEMM benchmark on Spike: exact retired-instruction counts
-of a 256x256x256 GEMM with every f32-gemm and f32-convgemm microkernel
-(third_party/xnnpack_rvv/bench/f32-gemm-bench.c, built for the bare-metal
-rvv1.0 profile). The program checks every kernel bit-exactly against its
-scalar reference before counting it."""
+"""The GEMM kernel report: a 256x256x256 GEMM with every microkernel of a
+kernel ISA's GEMM bench (for rvv: third_party/xnnpack_rvv/bench/
+f32-gemm-bench.c, f32-gemm and f32-convgemm), built for the bare-metal
+profile and run on Spike, which checks every kernel bit-exactly against its
+scalar reference before counting it:
+  - exact retired instructions per kernel, and its instruction mix (the
+    profile extension, runners/spike_profile.py) with the modelled cycles of
+    each core model (targets/cores.py): MACs per cycle, fraction of peak;
+  - each f32-convgemm kernel's inner loop through llvm-mca (Debian's
+    llvm-19) with the sifive-x280 and sifive-p670 scheduling models: cycles
+    per iteration and fraction of their FMA peak.
+
+    python -m rvpack.sdk.kernel_bench [VLEN ...]
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import shutil
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from rvpack.sdk.errors import RunError, UnsupportedTargetError
+from rvpack.sdk.errors import RunError, ToolMissingError, UnsupportedTargetError
+from rvpack.sdk.runners.mix import SCALAR, InstructionMix
 from rvpack.sdk.targets import Target, kernel_isa_of, registry
+from rvpack.sdk.targets.cores import CORE_MODELS, CoreModel
 
 GEMM_M = GEMM_N = GEMM_K = 256
+GEMM_MACS = GEMM_M * GEMM_N * GEMM_K
 
 _HEADER_RE = re.compile(r"^gemm-bench m (\d+) n (\d+) k (\d+) counter (\w+)$")
 _LINE_RE = re.compile(r"^(f32-gemm|f32-convgemm) (\w+) mr (\d+) lmul (\d+) nr (\d+) count (\d+)$")
@@ -22,16 +38,29 @@ _SUMMARY_RE = re.compile(r"^checked (\d+) failed (\d+)$")
 
 @dataclass(frozen=True)
 class GemmCount:
-    family: str  # "f32-gemm" (packed B) or "f32-convgemm" (unpacked B)
+    family: str  # "f32-gemm" (packed B) or "f32-convgemm" (packed A blocks, unpacked B)
     kernel: str
     mr: int
     lmul: int
     nr: int  # NR at the VLEN it ran: LMUL * VLEN / 32
     instructions: int
+    vlen: int = 0
+    mix: InstructionMix | None = field(default=None, compare=False)
 
     @property
     def macs_per_instruction(self) -> float:
-        return GEMM_M * GEMM_N * GEMM_K / self.instructions
+        return GEMM_MACS / self.instructions
+
+    def cycles(self, core: CoreModel) -> float:
+        if self.mix is None:
+            raise RunError(f"{self.kernel}: no instruction mix (run the bench with the profile)")
+        return self.mix.cycles(core, self.vlen)
+
+    def macs_per_cycle(self, core: CoreModel) -> float:
+        return GEMM_MACS / self.cycles(core)
+
+    def peak_fraction(self, core: CoreModel) -> float:
+        return self.macs_per_cycle(core) / core.fma_peak(self.vlen)
 
 
 def gemm_bench_target(name: str = "rvv1.0") -> Target:
@@ -52,7 +81,7 @@ def build_gemm_bench(target: Target | None = None) -> Path:
     return build_baremetal_program(label, target)
 
 
-def parse_gemm_bench(stdout: str) -> list[GemmCount]:
+def parse_gemm_bench(stdout: str, vlen: int = 0) -> list[GemmCount]:
     lines = stdout.splitlines()
     header = _HEADER_RE.match(lines[0]) if lines else None
     if header is None or header[4] != "instret":
@@ -61,7 +90,7 @@ def parse_gemm_bench(stdout: str) -> list[GemmCount]:
     if summary is None or int(summary[2]) != 0:
         mismatches = [line for line in lines if line.startswith("MISMATCH")]
         raise RunError("the GEMM bench failed its reference check: " + (", ".join(mismatches) or lines[-1]))
-    counts = [GemmCount(m[1], m[2], int(m[3]), int(m[4]), int(m[5]), int(m[6]))
+    counts = [GemmCount(m[1], m[2], int(m[3]), int(m[4]), int(m[5]), int(m[6]), vlen)
               for m in map(_LINE_RE.match, lines) if m is not None]
     if len(counts) != int(summary[1]):
         raise RunError(f"the GEMM bench checked {summary[1]} kernels but reported {len(counts)}")
@@ -69,24 +98,169 @@ def parse_gemm_bench(stdout: str) -> list[GemmCount]:
 
 
 def run_gemm_bench(vlen: int, elf: Path | None = None, timeout: float = 1800.0,
-                   target: Target | None = None) -> list[GemmCount]:
-    """Counts every GEMM kernel at `vlen` on Spike (builds the program if elf is None)."""
-    from rvpack.sdk.runners import spike
+                   target: Target | None = None, profile: bool = True) -> list[GemmCount]:
+    """Counts every GEMM kernel at `vlen` on Spike (builds the program if elf
+    is None); with `profile`, each count carries its instruction mix."""
+    from rvpack.sdk.runners import spike, spike_profile
 
     target = target or gemm_bench_target()
-    stdout, _, _ = spike.run_program(elf or build_gemm_bench(target), spike.isa_for(target.spec(), vlen), timeout)
-    return parse_gemm_bench(stdout)
+    elf = elf or build_gemm_bench(target)
+    isa = spike.isa_for(target.spec(), vlen)
+    if not profile:
+        stdout, _, _ = spike.run_program(elf, isa, timeout)
+        return parse_gemm_bench(stdout, vlen)
+    with tempfile.TemporaryDirectory(prefix="rvpack-gemm-profile-") as tmp:
+        out = Path(tmp) / "profile.txt"
+        stdout, _, _ = spike.run_program(elf, isa, timeout,
+                                         extra=spike_profile.spike_arguments(spike.spike_executable().parents[2]),
+                                         env={"RVPACK_SPIKE_PROFILE": str(out)})
+        windows = spike_profile.parse_profile(out.read_text(), elf.name)
+    counts = parse_gemm_bench(stdout, vlen)
+    # Two markers per counted kernel: the window ending at the second is the
+    # counted run minus the counter read and that marker (2 scalar instructions).
+    if len(windows) != 2 * len(counts):
+        raise RunError(f"the GEMM bench profile has {len(windows)} windows for {len(counts)} kernels")
+    image = spike_profile.ElfImage(elf)
+    out_counts = []
+    for i, c in enumerate(counts):
+        mix = spike_profile.window_mix(windows[2 * i + 1], image)
+        mix.add_scalar(SCALAR, 2)
+        if mix.total != c.instructions:
+            raise RunError(f"{c.kernel}: the profile counts {mix.total} instructions, minstret {c.instructions}")
+        out_counts.append(GemmCount(c.family, c.kernel, c.mr, c.lmul, c.nr, c.instructions, vlen, mix))
+    return out_counts
+
+
+# ---- llvm-mca ------------------------------------------------------------------
+@dataclass(frozen=True)
+class McaModel:
+    """An LLVM scheduling model and what its FMA peak is (f32 lanes per cycle)."""
+
+    cpu: str
+    vlen: int
+    fma_lanes_per_cycle: int
+    description: str
+
+
+MCA_MODELS = (
+    McaModel("sifive-x280", 512, 8, "VLEN 512, DLEN 256, one vector FMA pipe"),
+    McaModel("sifive-p670", 128, 8, "VLEN 128, two vector pipes of 128 bits"),
+)
+
+
+@dataclass(frozen=True)
+class McaResult:
+    kernel: str
+    cpu: str
+    cycles_per_iteration: float
+    macs_per_iteration: int
+
+    @property
+    def macs_per_cycle(self) -> float:
+        return self.macs_per_iteration / self.cycles_per_iteration
+
+
+def llvm_mca() -> str:
+    exe = shutil.which("llvm-mca-19")
+    if exe is None:
+        raise ToolMissingError("llvm-mca-19 not found (the kernel report's static cycle model)",
+                               hint="apt-get install llvm-19 (or run toolchains/setup.sh)")
+    return exe
+
+
+def inner_loop(assembly: str) -> list[str]:
+    """The instructions of the innermost loop clang marks (its back branch left out)."""
+    lines = assembly.splitlines()
+    start = next(i for i, line in enumerate(lines) if "Inner Loop Header" in line)
+    body = []
+    for line in lines[start + 1:]:
+        insn = line.split("#", 1)[0].strip()
+        if not insn or insn.endswith(":") or insn.startswith("."):
+            continue
+        if re.match(r"b\w*\s", insn):
+            break
+        body.append(insn)
+    return body
+
+
+def mca_convgemm(kernel_source: Path, mr: int, lmul: int, kunroll: int, copts: list[str]) -> list[McaResult]:
+    """llvm-mca's steady-state cycles per iteration of a convgemm kernel's
+    K loop (KUNROLL steps of MR FMAs over LMUL registers), per MCA model."""
+    from rvpack.sdk.build.tools import zig_env, zig_executable
+
+    with tempfile.TemporaryDirectory(prefix="rvpack-mca-") as tmp:
+        asm = Path(tmp) / "k.s"
+        include = kernel_source.parents[3] / "include"
+        proc = subprocess.run([str(zig_executable()), "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
+                               "-O2", "-g0", *copts, f"-I{include}", "-S", str(kernel_source), "-o", str(asm)],
+                              capture_output=True, text=True, env=zig_env(), timeout=300)
+        if proc.returncode != 0:
+            raise RunError(f"compiling {kernel_source.name} for llvm-mca failed: {proc.stderr[-500:]}")
+        loop = Path(tmp) / "loop.s"
+        loop.write_text(f"# LLVM-MCA-RISCV-LMUL M{lmul}\n# LLVM-MCA-RISCV-SEW E32\n"
+                        + "\n".join(inner_loop(asm.read_text())) + "\n")
+        results = []
+        for model in MCA_MODELS:
+            proc = subprocess.run([llvm_mca(), "-mtriple=riscv64", f"-mcpu={model.cpu}", "-iterations=200", str(loop)],
+                                  capture_output=True, text=True, timeout=300)
+            m = re.search(r"Total Cycles:\s+(\d+)", proc.stdout)
+            if proc.returncode != 0 or m is None:
+                raise RunError(f"llvm-mca failed on {kernel_source.name}: {proc.stderr[-500:]}")
+            macs = kunroll * mr * lmul * model.vlen // 32
+            results.append(McaResult(kernel_source.stem, model.cpu, int(m[1]) / 200, macs))
+        return results
+
+
+def mca_report(target: Target | None = None) -> dict[str, list[McaResult]]:
+    """llvm-mca results of every f32-convgemm kernel of the target's GEMM bench family."""
+    import json
+
+    from rvpack.sdk.resources import XNNPACK_RVV_DIR
+
+    family = XNNPACK_RVV_DIR / "src" / "f32-convgemm"
+    spec = json.loads((family / "family.json").read_text())
+    kunroll = int(spec["derived"]["KUNROLL"])
+    out = {}
+    for tile in kernel_isa_of(target or gemm_bench_target()).tile_families[0].tiles():
+        src = family / "gen" / f"f32-convgemm-{tile.mr}x{tile.lmul}v-minmax-rvv.c"
+        out[tile.name] = mca_convgemm(src, tile.mr, tile.lmul, kunroll, list(spec.get("copts", [])))
+    return out
 
 
 def main() -> None:
-    """python -m rvpack.sdk.kernel_bench [VLEN ...]: one line per kernel."""
-    import sys
+    """python -m rvpack.sdk.kernel_bench [VLEN ...]: a table per VLEN, then llvm-mca."""
+    from rich.console import Console
+    from rich.table import Table
 
-    elf = build_gemm_bench()
+    console = Console(width=200)
+    target = gemm_bench_target()
+    elf = build_gemm_bench(target)
     for vlen in [int(v) for v in sys.argv[1:]] or [256]:
-        for c in run_gemm_bench(vlen, elf):
-            print(f"VLEN {vlen} {c.family:12} {c.kernel:45} {c.instructions:>10} instructions "
-                  f"{c.macs_per_instruction:6.2f} MACs/instr")
+        table = Table(title=f"256x256x256 GEMM on Spike at VLEN {vlen}: exact instructions, modelled cycles",
+                      title_justify="left")
+        for col in ("family", "kernel", "instructions", "MACs/instr", "vector share",
+                    *(f"{name} MACs/cycle (of peak)" for name in CORE_MODELS)):
+            table.add_column(col, justify="left" if col in ("family", "kernel") else "right")
+        for c in run_gemm_bench(vlen, elf, target=target):
+            assert c.mix is not None
+            table.add_row(c.family, c.kernel.removeprefix("rvpack_").removesuffix("__rvv"), f"{c.instructions:,}",
+                          f"{c.macs_per_instruction:.2f}", f"{100 * c.mix.vector_total / c.mix.total:.0f}%",
+                          *(f"{c.macs_per_cycle(core):.2f} ({100 * c.peak_fraction(core):.0f}%)"
+                            for core in CORE_MODELS.values()))
+        console.print(table)
+    table = Table(title="f32-convgemm K loop through llvm-mca-19 (steady state)", title_justify="left")
+    table.add_column("kernel")
+    for model in MCA_MODELS:
+        table.add_column(f"{model.cpu} cycles/iter", justify="right")
+        table.add_column(f"{model.cpu} of FMA peak", justify="right")
+    by_cpu = {m.cpu: m for m in MCA_MODELS}
+    for kernel, results in mca_report(target).items():
+        row = [kernel.removeprefix("rvpack_").removesuffix("__rvv")]
+        for r in results:
+            row += [f"{r.cycles_per_iteration:.1f}",
+                    f"{100 * r.macs_per_cycle / by_cpu[r.cpu].fma_lanes_per_cycle:.0f}%"]
+        table.add_row(*row)
+    console.print(table)
 
 
 if __name__ == "__main__":

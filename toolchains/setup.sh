@@ -11,6 +11,7 @@ APT_PACKAGES=(
   qemu-user-static       # qemu-riscv64-static: runs RISC-V bundles here
   device-tree-compiler   # dtc: Spike (rvpack bench) needs it
   g++                    # builds rvpack's Spike profile extension (bench: instruction mix, cycles)
+  llvm-19                # llvm-mca-19: the kernel report's static cycle model (python -m rvpack.sdk.kernel_bench)
   openssh-client openssh-server  # rvpack deploy (ssh/scp); its tests run a throwaway sshd
   python3-venv python3-pip
 )

@@ -69,7 +69,8 @@ void rvpack_f32_matmul__rvv(const rvpack_matmul_rvv_params_t* p, const float* a,
   for (size_t batch = 0; batch < (size_t)mm->batch; ++batch) {
     const float* ab = a + batch * (size_t)mm->a_batch_stride;
     const float* bb = b + batch * (size_t)mm->b_batch_stride;
-    float* free_scratch = scratch;
+    float* packed_a = scratch; /* first in scratch: A in the kernel's packed blocks */
+    float* free_scratch = scratch + rvpack_f32_convgemm_packed_floats(mr, m, k);
     if (mm->a_transposed) { /* A is stored [k][m]: the kernel wants rows of k */
       transpose(m, k, ab, free_scratch);
       ab = free_scratch;
@@ -80,10 +81,11 @@ void rvpack_f32_matmul__rvv(const rvpack_matmul_rvv_params_t* p, const float* a,
       bb = free_scratch;
     }
     float* yb = y + batch * (size_t)mm->y_batch_stride;
+    rvpack_f32_convgemm_pack_weights(mr, m, k, ab, k * sizeof(float), fused && row_bias ? bias : NULL, packed_a);
     for (size_t m0 = 0; m0 < m; m0 += mr) {
       const size_t rows = m - m0 < mr ? m - m0 : mr;
-      p->ukernel(rows, n, k * sizeof(float), ab + m0 * k, k * sizeof(float), bb, n * sizeof(float),
-                 fused && row_bias ? bias + m0 : NULL, yb + m0 * n, n * sizeof(float), fused ? &clamp : &unclamped);
+      p->ukernel(rows, n, k * sizeof(float), packed_a + m0 * (k + 1), bb, n * sizeof(float), yb + m0 * n,
+                 n * sizeof(float), fused ? &clamp : &unclamped);
     }
     if (!fused) {
       epilogue(mm, bias, yb, &clamp);

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 
 @dataclass(frozen=True)
@@ -58,3 +60,6 @@ class LoweredLayer:
     params: int = 0  # number of weight elements
     alias_of: str | None = None  # set for pure views: output shares the input's memory
     scratch_bytes: int = 0  # arena bytes the layer needs while it runs (ScratchArg)
+    # Constants the lowering made (e.g. weights packed for a microkernel), by
+    # tensor name; the calls refer to them with TensorArg like model constants.
+    constants: dict[str, np.ndarray] = field(default_factory=dict)

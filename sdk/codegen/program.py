@@ -56,6 +56,11 @@ def plan_program(graph: Graph, lowering: Lowering) -> Program:
     """Lowers `graph` with `lowering`, turns pure views into aliases and plans the arena."""
     graph = _materialize_outputs(graph)
     layers = lower_graph(graph, lowering)
+    for layer in layers:  # constants made by lowering become the program's own
+        for name, data in layer.constants.items():
+            if name in graph.tensors:
+                raise ValueError(f"lowering constant '{name}' of layer '{layer.node_name}' clashes with a tensor")
+            graph.tensors[name] = Tensor(name, data.dtype, data.shape, data=data)
     views = _choose_views(graph, layers)
     roots = _view_roots(graph, views)
     executed = [layer for layer in layers if layer.node_name not in views]

@@ -14,8 +14,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar
 
 from rvpack.sdk.targets.cores import CoreModel
+
+K = TypeVar("K")
 
 SCALAR, SCALAR_MEMORY, VSETVL, VECTOR, VECTOR_MEMORY = "scalar", "scalar_memory", "vsetvl", "vector", "vector_memory"
 
@@ -113,13 +116,8 @@ class InstructionMix:
     def __sub__(self, other: "InstructionMix") -> "InstructionMix":
         """self minus other, class by class (other must be contained in self)."""
         out = InstructionMix(self.scalar - other.scalar, self.scalar_memory - other.scalar_memory,
-                             self.vsetvl - other.vsetvl, Counter(self.vector), Counter(self.vector_memory),
-                             Counter(self.groups))
-        for mine, theirs in ((out.vector, other.vector), (out.vector_memory, other.vector_memory),
-                             (out.groups, other.groups)):
-            mine.subtract(theirs)
-            for k in [k for k, v in mine.items() if v == 0]:
-                del mine[k]
+                             self.vsetvl - other.vsetvl, _minus(self.vector, other.vector),
+                             _minus(self.vector_memory, other.vector_memory), _minus(self.groups, other.groups))
         if min([out.scalar, out.scalar_memory, out.vsetvl, *out.groups.values()], default=0) < 0:
             raise ValueError("instruction mix subtraction went negative")
         return out
@@ -137,3 +135,10 @@ class InstructionMix:
         return {"scalar": self.scalar, "scalar_memory": self.scalar_memory, "vsetvl": self.vsetvl,
                 "vector": dict(sorted(self.vector.items())), "vector_memory": dict(sorted(self.vector_memory.items())),
                 "total": self.total}
+
+
+def _minus(a: Counter[K], b: Counter[K]) -> Counter[K]:
+    """a - b, keeping negative counts (the caller checks them) and dropping zeros."""
+    out = Counter(a)
+    out.subtract(b)
+    return Counter({k: v for k, v in out.items() if v != 0})

@@ -17,14 +17,10 @@ from rvpack.sdk.codegen.calls import LoweredLayer
 from rvpack.sdk.codegen.lower import Lowering
 from rvpack.sdk.codegen.tiles import GemmProblem, Tile, TileChooser
 from rvpack.sdk.ir.graph import Graph, Node
+from rvpack.sdk.targets.cores import CORE_MODELS, DEFAULT_CORE, CoreModel
 
 Pass = Callable[[Graph], Graph]
 IsaRule = Callable[[Node, Graph, Lowering], LoweredLayer | None]
-
-
-def gemm_operand_floats(mr: int, nc: int, k: int) -> int:
-    """Floats of a dense GEMM call's operands: weights, B, bias and C."""
-    return mr * k + k * nc + mr + mr * nc
 
 
 @dataclass(frozen=True)
@@ -43,7 +39,7 @@ class TileFamily:
     tune_shim: str
     tune_deps: tuple[str, ...]  # Bazel labels the tuner links for this family
     sources: Callable[[], list[Path]]  # the kernels' code: counts measured for other code are stale
-    buffer_floats: Callable[[int, int, int], int] = gemm_operand_floats
+    buffer_floats: Callable[[int, int, int], int]
 
 
 @dataclass(frozen=True)
@@ -57,7 +53,8 @@ class KernelIsa:
     bazel_repositories: local repositories (name -> directory holding a
         WORKSPACE) the bundle workspace mounts for runtime_deps outside @rvpack.
     tile_families: families `--tune` can measure; cost_model estimates a
-        tile's cost of a problem (lower is better) when nothing is measured.
+        tile's modelled cycles for a problem on a core model (lower is
+        better) when nothing is measured.
     gemm_bench: the Bazel label of the ISA's GEMM benchmark program (kernel_bench)."""
 
     name: str
@@ -69,17 +66,22 @@ class KernelIsa:
     runtime_deps: tuple[str, ...] = ()
     bazel_repositories: Mapping[str, Path] = field(default_factory=dict)
     tile_families: tuple[TileFamily, ...] = ()
-    cost_model: Callable[[GemmProblem, Tile], float] | None = None
+    cost_model: Callable[[GemmProblem, Tile, CoreModel], float] | None = None
     gemm_bench: str | None = None
 
-    def choose_by_model(self, problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
-        """The default tile choice: the lowest modelled cost; ties go to the larger tile."""
+    def choose_by_model(self, problem: GemmProblem, tiles: tuple[Tile, ...],
+                        core: CoreModel = CORE_MODELS[DEFAULT_CORE]) -> tuple[Tile, str]:
+        """The default tile choice: the fewest modelled cycles on `core`; ties
+        go to the larger tile."""
         assert self.cost_model is not None, f"kernel ISA {self.name} has no cost model"
         model = self.cost_model
-        return min(tiles, key=lambda t: (model(problem, t), -t.mr * t.lmul)), ""
+        return min(tiles, key=lambda t: (model(problem, t, core), -t.mr * t.lmul)), ""
 
-    def lowering(self, choose_tile: TileChooser | None = None) -> Lowering:
-        """The Lowering of this ISA; tiles chosen by choose_tile, else by the cost model."""
+    def lowering(self, choose_tile: TileChooser | None = None,
+                 core: CoreModel = CORE_MODELS[DEFAULT_CORE]) -> Lowering:
+        """The Lowering of this ISA; tiles chosen by choose_tile, else by the
+        cost model for `core`."""
         if choose_tile is None and self.cost_model is not None:
-            choose_tile = self.choose_by_model
+            def choose_tile(problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
+                return self.choose_by_model(problem, tiles, core)
         return Lowering(rules=self.rules, twins=self.twins, choose_tile=choose_tile)

@@ -48,10 +48,20 @@ static const struct variant kVariants[] = {
 #undef RVPACK_UKERNEL
 #define NVARIANTS RVV_TEST_COUNT(kVariants)
 
-static const size_t kExactK[] = {1, 2, 3, 4, 5, 8, 16, 17};  // K unroll: 1 or 2
+static const size_t kExactK[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17};  // around the K unroll (4)
 static const size_t kFloatK[] = {1, 7, 64, 97};
 
-static struct rvv_test_guarded g_w, g_b, g_bias, g_in;
+static struct rvv_test_guarded g_w, g_b, g_bias, g_in, g_packed;
+
+// The kernel's operand: the m plain weight rows and biases packed into one
+// block of MR rows, ending right before a guard page (the kernel must read
+// exactly the block).
+static float* packed_block(const struct variant* v, size_t m, size_t k, const float* w, size_t w_stride,
+                           const float* bias) {
+  float* packed = rvv_test_guarded_tail(&g_packed, rvpack_f32_convgemm_packed_floats(v->mr, m, k) * sizeof(float));
+  rvpack_f32_convgemm_pack_weights(v->mr, m, k, w, w_stride, bias, packed);
+  return packed;
+}
 
 // ---------------------------------------------------------------------------
 // exact / float: each kernel against the scalar reference.
@@ -123,8 +133,9 @@ static int run_gemm_case(const struct gemm_case* cs) {
   rvpack_f32_convgemm_minmax_reference__scalar(m, n, k * sizeof(float), w, w_elems * sizeof(float), b,
                                                b_elems * sizeof(float), bias, c_ref + RVV_TEST_MARGIN,
                                                c_elems * sizeof(float), &params);
-  cs->v->fn(m, n, k * sizeof(float), w, w_elems * sizeof(float), b, b_elems * sizeof(float), bias,
-            c_ukr + RVV_TEST_MARGIN, c_elems * sizeof(float), &params);
+  const float* packed = packed_block(cs->v, m, k, w, w_elems * sizeof(float), bias);
+  cs->v->fn(m, n, k * sizeof(float), packed, b, b_elems * sizeof(float), c_ukr + RVV_TEST_MARGIN,
+            c_elems * sizeof(float), &params);
 
   int ok = 1;
   // The reference against a plain double-precision loop; the kernel against
@@ -466,6 +477,8 @@ static void conv_with_kernel(const struct variant* v, const struct conv_case* cc
   const size_t k = rvpack_im2col_nchw_rows(&p);
   const int direct = s->kh == 1 && s->kw == 1 && s->sh == 1 && s->sw == 1 && s->pt + s->pl + s->pb + s->pr == 0;
   const struct rvpack_f32_minmax_params params = rvpack_f32_minmax_params_init(cc->clamp->min, cc->clamp->max);
+  float* packed = rvv_test_xmalloc(rvpack_f32_convgemm_packed_floats(v->mr, cc->oc, k) * sizeof(float));
+  rvpack_f32_convgemm_pack_weights(v->mr, cc->oc, k, w, k * sizeof(float), bias, packed);
   for (size_t p0 = 0; p0 < pixels; p0 += panel) {
     const size_t pc = pixels - p0 < panel ? pixels - p0 : panel;
     const float* b = in + p0;
@@ -477,10 +490,11 @@ static void conv_with_kernel(const struct variant* v, const struct conv_case* cc
     }
     for (size_t oc0 = 0; oc0 < cc->oc; oc0 += v->mr) {
       const size_t mr = cc->oc - oc0 < v->mr ? cc->oc - oc0 : v->mr;
-      v->fn(mr, pc, k * sizeof(float), w + oc0 * k, k * sizeof(float), b, b_stride,
-            bias != NULL ? bias + oc0 : NULL, y + oc0 * pixels + p0, pixels * sizeof(float), &params);
+      v->fn(mr, pc, k * sizeof(float), packed + oc0 * (k + 1), b, b_stride, y + oc0 * pixels + p0,
+            pixels * sizeof(float), &params);
     }
   }
+  free(packed);
 }
 
 static int run_conv_tests(const char* filter) {
@@ -570,6 +584,7 @@ int main(int argc, char** argv) {
   g_w = rvv_test_guarded_new(64 * 1024);
   g_b = rvv_test_guarded_new(256 * 1024);
   g_bias = rvv_test_guarded_new(4096);
+  g_packed = rvv_test_guarded_new(64 * 1024);
   g_in = rvv_test_guarded_new(64 * 1024);
   rvv_test_begin(0x12345678u);
   if (strcmp(mode, "im2col") == 0) {

@@ -3,6 +3,7 @@ cc, run one of its modes under QEMU at a given VLEN, check its summary line."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -27,22 +28,36 @@ def qemu_cmd(vlen: int) -> list[str]:
     return [QEMU, "-cpu", f"rv64,v=true,vext_spec=v1.0,elen=64,vlen={vlen},rvv_ta_all_1s=true,rvv_ma_all_1s=true"]
 
 
+def family_copts(src: Path) -> list[str]:
+    """The extra compiler options of a generated kernel's family (family.json
+    "copts", which BUILD.bazel passes too); none for other sources."""
+    family = src.parent.parent if src.parent.name == "gen" else src.parent
+    spec = family / "family.json"
+    return list(json.loads(spec.read_text()).get("copts", [])) if spec.is_file() else []
+
+
 def build_test_program(out_dir: Path, name: str, sources: list[Path], test_source: Path,
                        includes: tuple[Path, ...] = ()) -> Path:
-    """Compiles the library sources + the test program for rv64gcv (skips
-    without QEMU or zig). xnnpack_rvv's include/ and src/ and this directory
-    (rvv_test_util.h, the helpers the test programs share) are always on the
-    include path; `includes` adds more (e.g. runtime/include)."""
+    """Compiles the library sources (each with its family's copts) + the test
+    program for rv64gcv (skips without QEMU or zig). xnnpack_rvv's include/
+    and src/ and this directory (rvv_test_util.h, the helpers the test programs
+    share) are always on the include path; `includes` adds more (e.g.
+    runtime/include)."""
     if shutil.which(QEMU) is None:
         pytest.skip(f"{QEMU} is not installed")
     pytest.importorskip("ziglang")
     exe = out_dir / name
-    cmd = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
-           "-O2", "-g0", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DRVPACK_RVV_DEBUG",
-           f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", f"-I{TEST_UTIL_DIR}", *(f"-I{d}" for d in includes),
-           "-o", str(exe),
-           *map(str, sources), str(test_source), "-lm"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    base = [sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl", "-mcpu=baseline_rv64+v",
+            "-O2", "-g0", "-std=c11", "-Wall", "-Wextra", "-Werror", "-DRVPACK_RVV_DEBUG",
+            f"-I{XNN / 'include'}", f"-I{XNN / 'src'}", f"-I{TEST_UTIL_DIR}", *(f"-I{d}" for d in includes)]
+    objects = []
+    for i, src in enumerate([*sources, test_source]):
+        obj = out_dir / f"{i}-{src.stem}.o"
+        proc = subprocess.run([*base, *family_copts(src), "-c", str(src), "-o", str(obj)], capture_output=True,
+                              text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        objects.append(str(obj))
+    proc = subprocess.run([*base, "-o", str(exe), *objects, "-lm"], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return exe
 
@@ -94,7 +109,7 @@ def kernel_assembly(src: Path, out_dir: Path) -> str:
     asm = out_dir / (src.stem + ".s")
     proc = subprocess.run([sys.executable, "-m", "ziglang", "cc", "--target=riscv64-linux-musl",
                            "-mcpu=baseline_rv64+v", "-O2", "-g0", "-std=c11", "-Wno-unused-command-line-argument",
-                           f"-I{XNN / 'include'}", "-S", str(src), "-o", str(asm)],
+                           *family_copts(src), f"-I{XNN / 'include'}", "-S", str(src), "-o", str(asm)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     return asm.read_text()

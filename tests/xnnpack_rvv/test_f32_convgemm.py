@@ -37,7 +37,7 @@ CONVGEMM = XNN / "src" / "f32-convgemm"
 def library_sources() -> list[Path]:
     """What BUILD.bazel's conv_nchw library compiles, besides the headers."""
     return (sorted((CONVGEMM / "gen").glob("*.c"))
-            + [CONVGEMM / "f32-convgemm-minmax-reference-scalar.c"]
+            + [CONVGEMM / "f32-convgemm-minmax-reference-scalar.c", CONVGEMM / "f32-convgemm-packw.c"]
             + sorted((XNN / "src" / "f32-im2col").glob("*.c")))
 
 
@@ -92,8 +92,13 @@ def test_registry_matches_gen_files_header_and_build():
     build = harness.check_generated_family(generate.read_convgemm_registry(), generate.expected_outputs(),
                                            "f32-convgemm", "MRxNRv-rvv.c.in",
                                            "convgemm.h", "RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION",
-                                           r"rvpack_f32_convgemm_minmax_ukernel_\d+x[1248]v__rvv",
-                                           ("rvpack_f32_convgemm_minmax_reference__scalar",))
+                                           r"rvpack_f32_convgemm_minmax_ukernel_\d+x[1248]v__rvv")
+    header = (XNN / "include" / "rvpack_rvv" / "convgemm.h").read_text()
+    assert "void rvpack_f32_convgemm_minmax_reference__scalar(" in header
+    assert "void rvpack_f32_convgemm_pack_weights(" in header
+    # The family's copts (family.json, which the tests use too) are what BUILD.bazel builds the kernels with.
+    copts = harness.family_copts(CONVGEMM / "gen" / "x.c")
+    assert copts and "copts = [\n" + "".join(f'        "{c}",\n' for c in copts) + "    ]" in build
     for src in library_sources():
         if src.parent.name != "gen":
             assert f'"{src.relative_to(XNN).as_posix()}"' in build
@@ -104,7 +109,7 @@ def test_registry_matches_gen_files_header_and_build():
 def test_registry_fits_the_registers():
     for uk in generate.read_convgemm_registry():
         assert uk.vector_registers <= generate.VECTOR_REGISTERS
-        assert uk.mr <= 8  # integer registers: MR weight-row and output-row pointers
+        assert uk.mr <= 8  # integer registers: MR output-row pointers
 
 
 def test_registry_errors_are_reported(tmp_path):
@@ -139,23 +144,27 @@ def inner_loop(asm: str) -> list[str]:
 
 def test_kernels_do_not_spill_vector_registers(tmp_path):
     """Every accumulator stays in a register: no vector register may be
-    spilled to the stack (vs<n>r.v / vl<n>re). The K loop has one B load per
-    K step, one vfmacc.vf per row and K step, no vector moves and no stack
-    access (MR <= 8 keeps the row pointers in integer registers)."""
+    spilled to the stack (vs<n>r.v / vl<n>re). The K loop (unrolled by
+    KUNROLL) has one B load per K step, one FMA (vfmacc.vf, or vfmadd.vf where
+    clang swaps the roles of the registers) and one flw per row and K step,
+    and besides them only the pointer and counter updates and the branch: no
+    vector moves, no vsetvli, no stack access."""
     spills = {}
     for uk in generate.read_convgemm_registry():
         src = CONVGEMM / "gen" / uk.gen_file
         text = harness.kernel_assembly(src, tmp_path)
-        # Main loop (K unrolled) + remainder: MR * (k_unroll + 1) FMAs, or MR.
-        fmas = len(re.findall(r"^\s*vfmacc\.vf\b", text, re.M))
-        assert fmas == uk.mr * (uk.kunroll + 1 if uk.kunroll > 1 else 1), (uk.name, fmas)
+        # Main loop (K unrolled) + remainder: MR * (KUNROLL + 1) FMAs.
+        fmas = len(re.findall(r"^\s*vfm(acc|add)\.vf\b", text, re.M))
+        assert fmas == uk.mr * (uk.kunroll + 1), (uk.name, fmas)
         if harness.vector_spills(text):
             spills[src.name] = harness.vector_spills(text)
         body = inner_loop(text)
         ops = [insn.split()[0] for insn in body]
         assert ops.count("vle32.v") == uk.kunroll, (uk.name, body)
-        assert ops.count("vfmacc.vf") == uk.mr * uk.kunroll, (uk.name, body)
+        assert ops.count("vfmacc.vf") + ops.count("vfmadd.vf") == uk.mr * uk.kunroll, (uk.name, body)
         assert ops.count("flw") == uk.mr * uk.kunroll, (uk.name, body)
-        assert not [insn for insn in body if re.match(r"vmv\d+r\.v|vsetvli|vfmadd", insn)], (uk.name, body)
+        # B pointer per step; the weight pointer (which ends the loop) and the branch per iteration.
+        assert len(body) == (2 * uk.mr + 2) * uk.kunroll + 2, (uk.name, body)
+        assert not [insn for insn in body if re.match(r"vmv\d+r\.v|vsetvli", insn)], (uk.name, body)
         assert not [insn for insn in body if re.search(r"\((sp|s0)\)", insn)], (uk.name, body)
     assert not spills

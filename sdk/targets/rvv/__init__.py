@@ -39,7 +39,9 @@ KERNEL_ISA = KernelIsa(
     headers=("rvpack/kernels_rvv.h",),
     runtime_deps=("@rvpack//runtime/rvv",),
     tile_families=(TileFamily(CONVGEMM, convgemm_tiles, "rvpack_rvv/convgemm.h", "rvpack_tune_f32_convgemm",
-                              ("@rvpack//third_party/xnnpack_rvv:f32_convgemm_tune",), convgemm_sources),),
+                              ("@rvpack//third_party/xnnpack_rvv:f32_convgemm_tune",), convgemm_sources,
+                              # f32-convgemm-tune.c: a packed block of up to 16 rows, B, mr rows of C.
+                              lambda mr, nc, k: 16 * (k + 1) + k * nc + mr * nc),),
     cost_model=modelled_cost,
     gemm_bench="//third_party/xnnpack_rvv:f32_gemm_bench",
 )

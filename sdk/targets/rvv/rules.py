@@ -14,6 +14,7 @@ from rvpack.sdk.codegen.lower import Lowering, act_of, lower_conv, lower_gemm, l
 from rvpack.sdk.codegen.tiles import GemmProblem, Tile
 from rvpack.sdk.ir.activation import NONE
 from rvpack.sdk.ir.graph import Graph, Node
+from rvpack.sdk.targets.rvv.packing import pack_conv_weights, packed_floats
 from rvpack.sdk.targets.rvv.tiles import convgemm_tiles
 
 # Activations the GEMM and depthwise kernels apply as their output clamp.
@@ -50,7 +51,7 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
         return None
     base = lower_conv(node, g)
     conv, post, act_note = split_activation(node, g, base.calls[0].args[0].fields)
-    x, w, bias, y = base.calls[0].args[1:5]
+    x, y = base.calls[0].args[1], base.calls[0].args[4]
     groups = conv["groups"]
     icg, ocg = conv["in_channels"] // groups, conv["out_channels"] // groups
     if icg == 1 and ocg == 1:
@@ -58,6 +59,10 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
         if depthwise is not None:
             return depthwise
         # Other depthwise shapes (e.g. stride 2x1): one 1-row GEMM per channel.
+    weights = g.constant(node.inputs[1])
+    bias_value = g.constant(node.input(2)) if node.input(2) else None
+    if weights is None or (node.input(2) and bias_value is None):
+        return None  # run-time weights: the portable kernel (the microkernels take them packed)
     k = icg * conv["kernel_height"] * conv["kernel_width"]
     pixels = conv["out_height"] * conv["out_width"]
     direct = (conv["kernel_height"] == conv["kernel_width"] == 1 and conv["stride_height"] == conv["stride_width"] == 1
@@ -71,10 +76,12 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
     tile, note = _choose_tile(lowering, GemmProblem(ocg, pixels, k, panel, conv["batch"] * groups), tiles)
     params = Params("rvpack_conv2d_rvv_params_t", {"conv": conv, "ukernel": Literal(tile.name), "mr": tile.mr,
                                                    "panel_pixels": panel})
-    call = KernelCall("rvpack_f32_conv2d_nchw__rvv", [params, x, w, bias, y, ScratchArg()])
+    packed = f"{node.name}__packed_weights"
+    call = KernelCall("rvpack_f32_conv2d_nchw__rvv", [params, x, TensorArg(packed), y, ScratchArg()])
     how = ("direct" if direct else f"im2col panel {panel} px") + note
     return LoweredLayer(node.name, node.op, f"{tile.name} ({how}){act_note}", [call, *post], macs=base.macs,
-                        params=base.params, scratch_bytes=4 * k * panel)
+                        params=base.params, scratch_bytes=4 * k * panel,
+                        constants={packed: pack_conv_weights(tile.mr, weights, bias_value, groups)})
 
 
 def lower_depthwise_rvv(node: Node, base: LoweredLayer, conv: dict, post: list[KernelCall],
@@ -94,9 +101,10 @@ def lower_depthwise_rvv(node: Node, base: LoweredLayer, conv: dict, post: list[K
 
 
 def lower_matmul_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | None:
-    """GEMM on the convgemm microkernels: A rows broadcast, B rows vectorised.
-    A transposed A or B operand (the rvv passes already pre-transposed
-    constant Gemm weights) is transposed into scratch first."""
+    """GEMM on the convgemm microkernels: A rows broadcast (packed into scratch
+    at run time), B rows vectorised. A transposed A or B operand (the rvv
+    passes already pre-transposed constant Gemm weights) is transposed into
+    scratch first."""
     tiles = convgemm_tiles()
     if not tiles:
         return None
@@ -106,11 +114,12 @@ def lower_matmul_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer |
     if fields["k"] == 0:
         return None
     m, n, k = fields["m"], fields["n"], fields["k"]
-    scratch = 4 * (m * k * bool(fields["a_transposed"]) + k * n * bool(fields["b_transposed"]))
+    transposed = 4 * (m * k * bool(fields["a_transposed"]) + k * n * bool(fields["b_transposed"]))
     tile, note = _choose_tile(lowering, GemmProblem(m, n, k, 0, fields["batch"]), tiles)
+    scratch = 4 * packed_floats(tile.mr, m, k) + transposed  # A packed at run time, then the transposes
     params = Params("rvpack_matmul_rvv_params_t", {"matmul": fields, "ukernel": Literal(tile.name), "mr": tile.mr})
     fn = "rvpack_f32_matmul__rvv"
-    how = "matmul" + (", transposed in scratch" if scratch else "") + note
+    how = "matmul" + (", transposed in scratch" if transposed else "") + note
     return LoweredLayer(node.name, node.op, f"{tile.name} ({how}){act_note}",
                         [KernelCall(fn, [params, *call.args[1:], ScratchArg()]), *post],
                         macs=base.macs, params=base.params, scratch_bytes=scratch)

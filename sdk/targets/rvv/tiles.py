@@ -12,6 +12,7 @@ from pathlib import Path
 
 from rvpack.sdk.codegen.tiles import GemmProblem, Tile
 from rvpack.sdk.resources import XNNPACK_RVV_DIR
+from rvpack.sdk.targets.cores import CoreModel
 
 CONVGEMM = "f32-convgemm"
 CONVGEMM_DIR = XNNPACK_RVV_DIR / "src" / CONVGEMM
@@ -35,11 +36,22 @@ def convgemm_sources() -> list[Path]:
     return sorted((CONVGEMM_DIR / "gen").glob("*.c"))
 
 
-def modelled_cost(problem: GemmProblem, tile: Tile) -> int:
-    """Retired instructions by a simple count: per (row block, vector chunk),
-    each K step is one B load + MR weight loads + MR FMAs, and each chunk ends
-    with ~4 instructions per row (bias, clamp, store) plus loop control.
-    Wasted lanes and rows are counted as work."""
+# The kernel loop's scalar work per K step besides the MR weight loads: one B
+# pointer add per step, the weight pointer, the K counter and the branch per 4
+# steps (f32-convgemm's template, KUNROLL = 4).
+LOOP_SCALAR_PER_K = 1 + 3 / 4
+CHUNK_SCALAR = 12  # per vector chunk: vsetvl, loop and pointer updates
+
+
+def modelled_cost(problem: GemmProblem, tile: Tile, core: CoreModel) -> float:
+    """Modelled cycles on `core` at ASSUMED_VLEN (cores.py's additive model)
+    of the kernel calls: per (row block, vector chunk), each K step is MR flw,
+    one vle32 and MR vfmacc of LMUL registers, plus the loop's scalar work;
+    each chunk starts with MR bias broadcasts and ends with the clamp (2 per
+    row) and MR stores. A vector instruction costs its full LMUL even on a
+    partial chunk, and missing rows of a block are computed: wasted lanes and
+    rows count as work."""
+    v = core.vector_cycles(tile.lmul, ASSUMED_VLEN)
     lanes = tile.lmul * ASSUMED_VLEN // 32
-    return sum(n * -(-width // lanes) * (problem.k * (1 + 2 * tile.mr) + 4 * tile.mr + 5)
-               for (_, width), n in problem.calls(tile.mr).items())
+    per_chunk = (problem.k * (tile.mr + v + tile.mr * v + LOOP_SCALAR_PER_K) + 4 * tile.mr * v + CHUNK_SCALAR)
+    return sum(n * -(-width // lanes) * per_chunk for (_, width), n in problem.calls(tile.mr).items())

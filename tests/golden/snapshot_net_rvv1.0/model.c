@@ -17,22 +17,22 @@
 #error "generated for rvpack runtime ABI 1"
 #endif
 
-/* 1600 bytes of constants, in weights.S (.rodata). */
+/* 1536 bytes of constants, in weights.S (.rodata). */
 extern const uint8_t snapshot_net_weights[];
 #define WEIGHTS snapshot_net_weights
 
 /* Layer 0: Conv 'Conv_0' -> [1, 8, 8, 8] */
 static const rvpack_conv2d_rvv_params_t layer0_p0 = {
   .conv = {.batch = 1, .in_channels = 3, .in_height = 16, .in_width = 16, .out_channels = 8, .out_height = 8, .out_width = 8, .kernel_height = 3, .kernel_width = 3, .stride_height = 2, .stride_width = 2, .dilation_height = 1, .dilation_width = 1, .pad_top = 1, .pad_left = 1, .groups = 1, .act = {RVPACK_ACT_RELU, 0.0f, 0.0f}},
-  .ukernel = rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv,
-  .mr = 2,
+  .ukernel = rvpack_f32_convgemm_minmax_ukernel_8x2v__rvv,
+  .mr = 8,
   .panel_pixels = 64,
 };
 static void layer0(uint8_t* arena, const void* const* in, void* const* out) {
   (void)arena;
   (void)in;
   (void)out;
-  rvpack_f32_conv2d_nchw__rvv(&layer0_p0, ((const float*)in[0]), ((const float*)(WEIGHTS + 0)), ((const float*)(WEIGHTS + 896)), ((float*)(arena + 6912)), ((float*)(arena + 0)));
+  rvpack_f32_conv2d_nchw__rvv(&layer0_p0, ((const float*)in[0]), ((const float*)(WEIGHTS + 0)), ((float*)(arena + 6912)), ((float*)(arena + 0)));
 }
 
 /* Layer 1: Conv 'Conv_2' -> [1, 8, 8, 8] */
@@ -59,7 +59,7 @@ static void layer1(uint8_t* arena, const void* const* in, void* const* out) {
   (void)arena;
   (void)in;
   (void)out;
-  rvpack_f32_dwconv2d_nchw__rvv(&layer1_p0, ((float*)(arena + 6912)), ((const float*)(WEIGHTS + 960)), NULL, ((float*)(arena + 0)));
+  rvpack_f32_dwconv2d_nchw__rvv(&layer1_p0, ((float*)(arena + 6912)), ((const float*)(WEIGHTS + 896)), NULL, ((float*)(arena + 0)));
 }
 
 /* Layer 2: Add 'Add_3' -> [1, 8, 8, 8] */
@@ -95,14 +95,14 @@ static void layer3(uint8_t* arena, const void* const* in, void* const* out) {
 /* Layer 4: Gemm 'Gemm_6' -> [1, 10] */
 static const rvpack_matmul_rvv_params_t layer4_p0 = {
   .matmul = {.batch = 1, .m = 1, .n = 10, .k = 8, .a_batch_stride = 0, .b_batch_stride = 0, .y_batch_stride = 0, .a_transposed = 0, .b_transposed = 0, .bias_kind = RVPACK_BIAS_NONE, .alpha = 1.0f, .beta = 1.0f, .act = {RVPACK_ACT_NONE, 0.0f, 0.0f}},
-  .ukernel = rvpack_f32_convgemm_minmax_ukernel_1x8v__rvv,
+  .ukernel = rvpack_f32_convgemm_minmax_ukernel_1x2v__rvv,
   .mr = 1,
 };
 static void layer4(uint8_t* arena, const void* const* in, void* const* out) {
   (void)arena;
   (void)in;
   (void)out;
-  rvpack_f32_matmul__rvv(&layer4_p0, ((float*)(arena + 0)), ((const float*)(WEIGHTS + 1280)), NULL, ((float*)(arena + 64)), NULL);
+  rvpack_f32_matmul__rvv(&layer4_p0, ((float*)(arena + 0)), ((const float*)(WEIGHTS + 1216)), NULL, ((float*)(arena + 128)), ((float*)(arena + 64)));
 }
 
 /* Layer 5: Softmax 'Softmax_7' -> [1, 10] */
@@ -116,7 +116,7 @@ static void layer5(uint8_t* arena, const void* const* in, void* const* out) {
   (void)arena;
   (void)in;
   (void)out;
-  rvpack_f32_softmax__rvv(&layer5_p0, ((float*)(arena + 64)), ((float*)out[0]));
+  rvpack_f32_softmax__rvv(&layer5_p0, ((float*)(arena + 128)), ((float*)out[0]));
 }
 
 typedef void (*layer_fn)(uint8_t* arena, const void* const* in, void* const* out);

@@ -3,7 +3,7 @@
  * Command: rvpack build snapshot_net.onnx -t rvv1.0
  * Model: snapshot_net.onnx (onnx, rvpack-tests), sha256 3c79c0158c0b9361420f4e1bf98ea661c8c04b3db4a192b36126ea95535ca2b2
  * Regenerate with the command above; `rvpack inspect` shows the plan.
- * The model's constants (1600 bytes), embedded from weights.bin. */
+ * The model's constants (1536 bytes), embedded from weights.bin. */
   .section .rodata.snapshot_net_weights,"a"
   .balign 64
   .global snapshot_net_weights

@@ -2,7 +2,8 @@
 // kernel of both GEMM families (or those whose name contains argv[1]):
 //   f32-gemm      XNNPACK's contract: B packed for NR = LMUL * VLEN / 32
 //                 (src/f32-gemm/f32-gemm.inc);
-//   f32-convgemm  A rows broadcast, B rows [K][N] unpacked and vectorised
+//   f32-convgemm  A rows broadcast (packed in blocks of MR rows with their
+//                 biases), B rows [K][N] unpacked and vectorised
 //                 (src/f32-convgemm/f32-convgemm.inc), as rvpack's MatMul,
 //                 Gemm and Conv layers drive it.
 // Each is driven the way an operator would (row blocks of MR, all columns per
@@ -10,7 +11,10 @@
 // then counted once more.
 //
 // Counter: bare metal (Spike, M-mode, the runtime's bare-metal profile) the
-// retired instructions (csrr minstret), exact and repeatable; on Linux
+// retired instructions (csrr minstret), exact and repeatable, each counted run
+// between two profile markers (the HINT of runtime/baremetal/spike_profile.cc,
+// fused with the counter reads: the window between them is the count - 2), so
+// Spike with rvpack's extension gives each kernel's instruction mix; on Linux
 // (QEMU) wall-clock time, which only ranks kernels roughly. Output:
 //   gemm-bench m 256 n 256 k 256 counter instret|time_ns
 //   <family> <name> mr <MR> lmul <LMUL> nr <NR> count <C>     (one per kernel)
@@ -37,15 +41,22 @@ static uint64_t counter(void) {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
+static uint64_t counter_then_mark(void) { return counter(); }
+static uint64_t mark_then_counter(void) { return counter(); }
 static void out_str(const char* s) { fputs(s, stdout); }
 static void out_u64(uint64_t v) { printf("%llu", (unsigned long long) v); }
 static void out_flush(void) { fflush(stdout); }
 #else
 #include "htif.h"  // runtime/baremetal: console through Spike's front end
 #define COUNTER_NAME "instret"
-static uint64_t counter(void) {
+static uint64_t counter_then_mark(void) {
   uint64_t instret;
-  __asm__ volatile("csrr %0, minstret" : "=r"(instret) : : "memory");
+  __asm__ volatile("csrr %0, minstret\n\t.insn i 0x13, 2, x0, x0, 2032" : "=r"(instret) : : "memory");
+  return instret;
+}
+static uint64_t mark_then_counter(void) {
+  uint64_t instret;
+  __asm__ volatile(".insn i 0x13, 2, x0, x0, 2032\n\tcsrr %0, minstret" : "=r"(instret) : : "memory");
   return instret;
 }
 static void out_str(const char* s) { rvpack_out_str(s); }
@@ -58,6 +69,7 @@ static void out_flush(void) { rvpack_out_flush(); }
 #define K 256
 // Packed weights for any NR dividing N (VLEN <= 2048 at LMUL 8).
 #define PACKED_FLOATS (N * (K + 1))
+#define PACKED_A_FLOATS ((M + 15) * (K + 1))  // f32-convgemm: A in blocks of MR <= 16 rows
 
 struct variant {
   size_t mr;
@@ -81,6 +93,7 @@ static float g_b[K * N];  // [K][N]: the convgemm operand
 static float g_w[N * K];  // [N][K]: the same matrix, the input of f32-gemm's packing
 static float g_bias[N];
 static float g_packed[PACKED_FLOATS];
+static float g_packed_a[PACKED_A_FLOATS];
 static float g_c[M * N];
 static float g_c_ref[M * N];
 
@@ -115,8 +128,8 @@ static void gemm_unpacked(rvpack_f32_convgemm_minmax_ukernel_fn fn, size_t mr, f
   const struct rvpack_f32_minmax_params params = rvpack_f32_minmax_params_relu();
   for (size_t m0 = 0; m0 < M; m0 += mr) {
     const size_t mb = M - m0 < mr ? M - m0 : mr;
-    fn(mb, N, K * sizeof(float), g_a + m0 * K, K * sizeof(float), g_b, N * sizeof(float), g_bias + m0,
-       c + m0 * N, N * sizeof(float), &params);
+    fn(mb, N, K * sizeof(float), g_packed_a + m0 * (K + 1), g_b, N * sizeof(float), c + m0 * N, N * sizeof(float),
+       &params);
   }
 }
 
@@ -177,16 +190,17 @@ int main(int argc, char** argv) {
       out_str("\n");
       continue;
     }
-    const uint64_t start = counter();
+    const uint64_t start = counter_then_mark();
     gemm_packed(fn, v->mr, nr, g_c);
-    report("f32-gemm", v, nr, counter() - start);
+    report("f32-gemm", v, nr, mark_then_counter() - start);
   }
   for (size_t vi = 0; vi < sizeof kConvgemmVariants / sizeof kConvgemmVariants[0]; vi++) {
     const struct variant* v = &kConvgemmVariants[vi];
     const rvpack_f32_convgemm_minmax_ukernel_fn fn = (rvpack_f32_convgemm_minmax_ukernel_fn) v->fn;
-    if (!contains(v->name, filter)) {
+    if (!contains(v->name, filter) || rvpack_f32_convgemm_packed_floats(v->mr, M, K) > PACKED_A_FLOATS) {
       continue;
     }
+    rvpack_f32_convgemm_pack_weights(v->mr, M, K, g_a, K * sizeof(float), g_bias, g_packed_a);
     gemm_unpacked(fn, v->mr, g_c);
     checked++;
     if (!same(g_c, g_c_ref, M * N)) {
@@ -196,9 +210,9 @@ int main(int argc, char** argv) {
       out_str("\n");
       continue;
     }
-    const uint64_t start = counter();
+    const uint64_t start = counter_then_mark();
     gemm_unpacked(fn, v->mr, g_c);
-    report("f32-convgemm", v, rvpack_f32_convgemm_rvv_nr(v->lmul), counter() - start);
+    report("f32-convgemm", v, rvpack_f32_convgemm_rvv_nr(v->lmul), mark_then_counter() - start);
   }
   out_str("checked ");
   out_u64(checked);

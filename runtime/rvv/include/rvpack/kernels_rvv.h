@@ -35,7 +35,10 @@ static inline struct rvpack_f32_minmax_params rvpack_rvv_clamp_of(const rvpack_a
 /* Convolution as one GEMM per group over output pixels (see conv2d_nchw_rvv.c).
  * conv.act must be NONE, RELU or CLAMP (a min/max clamp). panel_pixels == 0
  * means a 1x1, stride-1, unpadded conv that reads the input directly;
- * otherwise scratch holds K * panel_pixels floats (K = in/groups * kh * kw). */
+ * otherwise scratch holds K * panel_pixels floats (K = in/groups * kh * kw).
+ * `packed` holds each group's weights and biases as the microkernel's packed
+ * blocks of MR rows (rvpack_f32_convgemm_pack_weights), group after group:
+ * the code generator packs them at build time (sdk/targets/rvv/packing.py). */
 typedef struct rvpack_conv2d_rvv_params {
   rvpack_conv2d_params_t conv;
   rvpack_f32_convgemm_minmax_ukernel_fn ukernel;
@@ -43,8 +46,8 @@ typedef struct rvpack_conv2d_rvv_params {
   int32_t panel_pixels;
 } rvpack_conv2d_rvv_params_t;
 
-void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* weights,
-                                 const float* bias, float* output, float* scratch);
+void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* packed,
+                                 float* output, float* scratch);
 
 /* ---- same-signature vector twins of kernels.h ----------------------------
  * Each computes exactly what its __scalar twin in kernels.h computes (same
@@ -105,13 +108,14 @@ void rvpack_copy_strided__rvv(const rvpack_copy_params_t* p, const void* x, void
 
 /* Matrix multiplication on the convgemm microkernels: A's rows are the
  * broadcast "weights", B's rows the vectors, so each step is vectorised over n
- * and nothing depends on VLEN (no packed weights). A transposed operand is
- * first transposed into scratch (m*k floats for A, then k*n for B; the rvv
- * pass pipeline pre-transposes constant Gemm weights, so this is for run-time
- * operands); scratch may be NULL when neither is. matmul.act NONE, RELU or
- * CLAMP. Bias, alpha and beta are fused into the microkernel when they fit its
- * contract (bias per row, alpha = beta = 1), else applied by a vector
- * epilogue. */
+ * and nothing depends on VLEN. A is packed into scratch at run time (blocks
+ * of MR rows with their bias when it is per row, rvpack_f32_convgemm_pack_
+ * weights: ceil(m / MR) * MR * (k + 1) floats, first in scratch); a transposed
+ * operand is transposed into scratch before (m*k floats for A, then k*n for B;
+ * the rvv pass pipeline pre-transposes constant Gemm weights, so this is for
+ * run-time operands). matmul.act NONE, RELU or CLAMP. Bias, alpha and beta
+ * are fused into the microkernel when they fit its contract (bias per row,
+ * alpha = beta = 1), else applied by a vector epilogue. */
 typedef struct rvpack_matmul_rvv_params {
   rvpack_matmul_params_t matmul;
   rvpack_f32_convgemm_minmax_ukernel_fn ukernel;

@@ -3,9 +3,12 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 1 row (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 2.
-// Vector registers: 1 accumulator + 2 B vectors of 1 = 3 of 32.
-// Scalar FP registers in the K loop: 2 weights.
+// 1 row (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 8.
+// Vector registers: 1 accumulator + 1 B vector of 1 = 2 of 32.
+// Per K step: 1 flw from one packed-weight pointer, one vle32, 1 vfmacc.vf and one
+// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
+// scheduler would hoist the next B load above these FMAs and spill accumulators.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,10 +23,8 @@ void rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv(
     size_t nc,
     size_t kc,
     const float* restrict w,
-    size_t w_stride,
     const float* restrict b,
     size_t b_stride,
-    const float* restrict bias,
     float* restrict c,
     size_t c_stride,
     const struct rvpack_f32_minmax_params* restrict params)
@@ -35,14 +36,14 @@ void rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv(
   RVPACK_RVV_ASSERT(kc % sizeof(float) == 0);
 
   (void) mr;
-  (void) w_stride;
   (void) c_stride;
-  const float* w0 = w;
   float* c0 = c;
-  const float vbias0 = bias != NULL ? bias[0] : 0.0f;
 
   const float vmin = params->min;
   const float vmax = params->max;
+  // A NaN bound (no clamp) or +inf upper bound (ReLU) changes nothing: skip it.
+  const int clamp_min = vmin == vmin;
+  const int clamp_max = vmax == vmax && vmax != __builtin_inff();
   const size_t nr = __riscv_vsetvlmax_e32m1();
   size_t vl = nr;
   do {
@@ -51,33 +52,56 @@ void rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv(
     }
     nc -= vl;
 
-    vfloat32m1_t vacc0 = __riscv_vfmv_v_f_f32m1(vbias0, vl);
+    // The block starts with the MR biases.
+    vfloat32m1_t vacc0 = __riscv_vfmv_v_f_f32m1(w[0], vl);
+    const float* wk = w + 1;
 
     const float* bk = b;
-    size_t k = kc;
-    for (; k >= 2 * sizeof(float); k -= 2 * sizeof(float)) {
-      const float vw0_0 = w0[0];
-      const float vw0_1 = w0[1];
-      w0 += 2;
+    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 8;
+    const float* const w_end = wk + kc / sizeof(float) * 1;
+    while (wk != w_unrolled_end) {
       const vfloat32m1_t vb0 = __riscv_vle32_v_f32m1(bk, vl);
-      const vfloat32m1_t vb1 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) bk + 1 * b_stride), vl);
-      bk = (const float*) ((uintptr_t) bk + 2 * b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, vw0_0, vb0, vl);
-      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, vw0_1, vb1, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[0], vb0, vl);
+      const vfloat32m1_t vb1 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[1], vb1, vl);
+      const vfloat32m1_t vb2 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[2], vb2, vl);
+      const vfloat32m1_t vb3 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[3], vb3, vl);
+      const vfloat32m1_t vb4 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[4], vb4, vl);
+      const vfloat32m1_t vb5 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[5], vb5, vl);
+      const vfloat32m1_t vb6 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[6], vb6, vl);
+      const vfloat32m1_t vb7 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[7], vb7, vl);
+      wk += 8;
     }
-    if (k != 0) {
-      const float vw0 = *w0++;
+    while (wk != w_end) {
       const vfloat32m1_t vb = __riscv_vle32_v_f32m1(bk, vl);
       bk = (const float*) ((uintptr_t) bk + b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, vw0, vb, vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[0], vb, vl);
+      wk += 1;
     }
 
-    vacc0 = __riscv_vfmax_vf_f32m1(vacc0, vmin, vl);
-    vacc0 = __riscv_vfmin_vf_f32m1(vacc0, vmax, vl);
+    if (clamp_min) {
+      vacc0 = __riscv_vfmax_vf_f32m1(vacc0, vmin, vl);
+    }
+    if (clamp_max) {
+      vacc0 = __riscv_vfmin_vf_f32m1(vacc0, vmax, vl);
+    }
 
     __riscv_vse32_v_f32m1(c0, vacc0, vl);
     c0 += vl;
-    w0 = (const float*) ((uintptr_t) w0 - kc);
     b += vl;
   } while (nc != 0);
 }

@@ -3,9 +3,12 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 2 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), K unrolled by 2.
-// Vector registers: 2 accumulators + 2 B vectors of 8 = 32 of 32.
-// Scalar FP registers in the K loop: 4 weights.
+// 2 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), K unrolled by 8.
+// Vector registers: 2 accumulators + 1 B vector of 8 = 24 of 32.
+// Per K step: 2 flw from one packed-weight pointer, one vle32, 2 vfmacc.vf and one
+// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
+// scheduler would hoist the next B load above these FMAs and spill accumulators.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,10 +23,8 @@ void rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv(
     size_t nc,
     size_t kc,
     const float* restrict w,
-    size_t w_stride,
     const float* restrict b,
     size_t b_stride,
-    const float* restrict bias,
     float* restrict c,
     size_t c_stride,
     const struct rvpack_f32_minmax_params* restrict params)
@@ -34,24 +35,19 @@ void rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv(
   RVPACK_RVV_ASSERT(kc != 0);
   RVPACK_RVV_ASSERT(kc % sizeof(float) == 0);
 
-  // Rows past mr alias the row before: they compute (and store) the same values.
-  const float* w0 = w;
+  // Rows past mr alias the row before; stored first (in reverse row order),
+  // so the valid row's store comes last. Their packed weights are zero.
   float* c0 = c;
-  const float* w1 = (const float*) ((uintptr_t) w0 + w_stride);
   float* c1 = (float*) ((uintptr_t) c0 + c_stride);
   if (mr <= 1) {
-    w1 = w0;
     c1 = c0;
-  }
-  float vbias0 = 0.0f;
-  float vbias1 = 0.0f;
-  if (bias != NULL) {
-    vbias0 = bias[0];
-    vbias1 = mr > 1 ? bias[1] : vbias0;
   }
 
   const float vmin = params->min;
   const float vmax = params->max;
+  // A NaN bound (no clamp) or +inf upper bound (ReLU) changes nothing: skip it.
+  const int clamp_min = vmin == vmin;
+  const int clamp_max = vmax == vmax && vmax != __builtin_inff();
   const size_t nr = __riscv_vsetvlmax_e32m8();
   size_t vl = nr;
   do {
@@ -60,46 +56,70 @@ void rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv(
     }
     nc -= vl;
 
-    vfloat32m8_t vacc0 = __riscv_vfmv_v_f_f32m8(vbias0, vl);
-    vfloat32m8_t vacc1 = __riscv_vfmv_v_f_f32m8(vbias1, vl);
+    // The block starts with the MR biases.
+    vfloat32m8_t vacc0 = __riscv_vfmv_v_f_f32m8(w[0], vl);
+    vfloat32m8_t vacc1 = __riscv_vfmv_v_f_f32m8(w[1], vl);
+    const float* wk = w + 2;
 
     const float* bk = b;
-    size_t k = kc;
-    for (; k >= 2 * sizeof(float); k -= 2 * sizeof(float)) {
-      const float vw0_0 = w0[0];
-      const float vw0_1 = w0[1];
-      w0 += 2;
-      const float vw1_0 = w1[0];
-      const float vw1_1 = w1[1];
-      w1 += 2;
+    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 16;
+    const float* const w_end = wk + kc / sizeof(float) * 2;
+    while (wk != w_unrolled_end) {
       const vfloat32m8_t vb0 = __riscv_vle32_v_f32m8(bk, vl);
-      const vfloat32m8_t vb1 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) bk + 1 * b_stride), vl);
-      bk = (const float*) ((uintptr_t) bk + 2 * b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, vw0_0, vb0, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, vw1_0, vb0, vl);
-      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, vw0_1, vb1, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, vw1_1, vb1, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[0], vb0, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[1], vb0, vl);
+      const vfloat32m8_t vb1 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[2], vb1, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[3], vb1, vl);
+      const vfloat32m8_t vb2 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[4], vb2, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[5], vb2, vl);
+      const vfloat32m8_t vb3 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[6], vb3, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[7], vb3, vl);
+      const vfloat32m8_t vb4 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[8], vb4, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[9], vb4, vl);
+      const vfloat32m8_t vb5 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[10], vb5, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[11], vb5, vl);
+      const vfloat32m8_t vb6 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[12], vb6, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[13], vb6, vl);
+      const vfloat32m8_t vb7 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[14], vb7, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[15], vb7, vl);
+      wk += 16;
     }
-    if (k != 0) {
-      const float vw0 = *w0++;
-      const float vw1 = *w1++;
+    while (wk != w_end) {
       const vfloat32m8_t vb = __riscv_vle32_v_f32m8(bk, vl);
       bk = (const float*) ((uintptr_t) bk + b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, vw0, vb, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, vw1, vb, vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[0], vb, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[1], vb, vl);
+      wk += 2;
     }
 
-    vacc0 = __riscv_vfmax_vf_f32m8(vacc0, vmin, vl);
-    vacc1 = __riscv_vfmax_vf_f32m8(vacc1, vmin, vl);
-    vacc0 = __riscv_vfmin_vf_f32m8(vacc0, vmax, vl);
-    vacc1 = __riscv_vfmin_vf_f32m8(vacc1, vmax, vl);
+    if (clamp_min) {
+      vacc0 = __riscv_vfmax_vf_f32m8(vacc0, vmin, vl);
+      vacc1 = __riscv_vfmax_vf_f32m8(vacc1, vmin, vl);
+    }
+    if (clamp_max) {
+      vacc0 = __riscv_vfmin_vf_f32m8(vacc0, vmax, vl);
+      vacc1 = __riscv_vfmin_vf_f32m8(vacc1, vmax, vl);
+    }
 
     __riscv_vse32_v_f32m8(c1, vacc1, vl);
     c1 += vl;
     __riscv_vse32_v_f32m8(c0, vacc0, vl);
     c0 += vl;
-    w0 = (const float*) ((uintptr_t) w0 - kc);
-    w1 = (const float*) ((uintptr_t) w1 - kc);
     b += vl;
   } while (nc != 0);
 }

@@ -3,9 +3,12 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 7 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 1.
+// 7 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 8.
 // Vector registers: 7 accumulators + 1 B vector of 4 = 32 of 32.
-// Scalar FP registers in the K loop: 7 weights.
+// Per K step: 7 flw from one packed-weight pointer, one vle32, 7 vfmacc.vf and one
+// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
+// scheduler would hoist the next B load above these FMAs and spill accumulators.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,10 +23,8 @@ void rvpack_f32_convgemm_minmax_ukernel_7x4v__rvv(
     size_t nc,
     size_t kc,
     const float* restrict w,
-    size_t w_stride,
     const float* restrict b,
     size_t b_stride,
-    const float* restrict bias,
     float* restrict c,
     size_t c_stride,
     const struct rvpack_f32_minmax_params* restrict params)
@@ -34,64 +35,39 @@ void rvpack_f32_convgemm_minmax_ukernel_7x4v__rvv(
   RVPACK_RVV_ASSERT(kc != 0);
   RVPACK_RVV_ASSERT(kc % sizeof(float) == 0);
 
-  // Rows past mr alias the row before: they compute (and store) the same values.
-  const float* w0 = w;
+  // Rows past mr alias the row before; stored first (in reverse row order),
+  // so the valid row's store comes last. Their packed weights are zero.
   float* c0 = c;
-  const float* w1 = (const float*) ((uintptr_t) w0 + w_stride);
   float* c1 = (float*) ((uintptr_t) c0 + c_stride);
   if (mr <= 1) {
-    w1 = w0;
     c1 = c0;
   }
-  const float* w2 = (const float*) ((uintptr_t) w1 + w_stride);
   float* c2 = (float*) ((uintptr_t) c1 + c_stride);
   if (mr <= 2) {
-    w2 = w1;
     c2 = c1;
   }
-  const float* w3 = (const float*) ((uintptr_t) w2 + w_stride);
   float* c3 = (float*) ((uintptr_t) c2 + c_stride);
   if (mr <= 3) {
-    w3 = w2;
     c3 = c2;
   }
-  const float* w4 = (const float*) ((uintptr_t) w3 + w_stride);
   float* c4 = (float*) ((uintptr_t) c3 + c_stride);
   if (mr <= 4) {
-    w4 = w3;
     c4 = c3;
   }
-  const float* w5 = (const float*) ((uintptr_t) w4 + w_stride);
   float* c5 = (float*) ((uintptr_t) c4 + c_stride);
   if (mr <= 5) {
-    w5 = w4;
     c5 = c4;
   }
-  const float* w6 = (const float*) ((uintptr_t) w5 + w_stride);
   float* c6 = (float*) ((uintptr_t) c5 + c_stride);
   if (mr <= 6) {
-    w6 = w5;
     c6 = c5;
-  }
-  float vbias0 = 0.0f;
-  float vbias1 = 0.0f;
-  float vbias2 = 0.0f;
-  float vbias3 = 0.0f;
-  float vbias4 = 0.0f;
-  float vbias5 = 0.0f;
-  float vbias6 = 0.0f;
-  if (bias != NULL) {
-    vbias0 = bias[0];
-    vbias1 = mr > 1 ? bias[1] : vbias0;
-    vbias2 = mr > 2 ? bias[2] : vbias1;
-    vbias3 = mr > 3 ? bias[3] : vbias2;
-    vbias4 = mr > 4 ? bias[4] : vbias3;
-    vbias5 = mr > 5 ? bias[5] : vbias4;
-    vbias6 = mr > 6 ? bias[6] : vbias5;
   }
 
   const float vmin = params->min;
   const float vmax = params->max;
+  // A NaN bound (no clamp) or +inf upper bound (ReLU) changes nothing: skip it.
+  const int clamp_min = vmin == vmin;
+  const int clamp_max = vmax == vmax && vmax != __builtin_inff();
   const size_t nr = __riscv_vsetvlmax_e32m4();
   size_t vl = nr;
   do {
@@ -100,50 +76,125 @@ void rvpack_f32_convgemm_minmax_ukernel_7x4v__rvv(
     }
     nc -= vl;
 
-    vfloat32m4_t vacc0 = __riscv_vfmv_v_f_f32m4(vbias0, vl);
-    vfloat32m4_t vacc1 = __riscv_vfmv_v_f_f32m4(vbias1, vl);
-    vfloat32m4_t vacc2 = __riscv_vfmv_v_f_f32m4(vbias2, vl);
-    vfloat32m4_t vacc3 = __riscv_vfmv_v_f_f32m4(vbias3, vl);
-    vfloat32m4_t vacc4 = __riscv_vfmv_v_f_f32m4(vbias4, vl);
-    vfloat32m4_t vacc5 = __riscv_vfmv_v_f_f32m4(vbias5, vl);
-    vfloat32m4_t vacc6 = __riscv_vfmv_v_f_f32m4(vbias6, vl);
+    // The block starts with the MR biases.
+    vfloat32m4_t vacc0 = __riscv_vfmv_v_f_f32m4(w[0], vl);
+    vfloat32m4_t vacc1 = __riscv_vfmv_v_f_f32m4(w[1], vl);
+    vfloat32m4_t vacc2 = __riscv_vfmv_v_f_f32m4(w[2], vl);
+    vfloat32m4_t vacc3 = __riscv_vfmv_v_f_f32m4(w[3], vl);
+    vfloat32m4_t vacc4 = __riscv_vfmv_v_f_f32m4(w[4], vl);
+    vfloat32m4_t vacc5 = __riscv_vfmv_v_f_f32m4(w[5], vl);
+    vfloat32m4_t vacc6 = __riscv_vfmv_v_f_f32m4(w[6], vl);
+    const float* wk = w + 7;
 
     const float* bk = b;
-    size_t k = kc;
-    do {
-      const float vw0 = *w0++;
-      const float vw1 = *w1++;
-      const float vw2 = *w2++;
-      const float vw3 = *w3++;
-      const float vw4 = *w4++;
-      const float vw5 = *w5++;
-      const float vw6 = *w6++;
+    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 56;
+    const float* const w_end = wk + kc / sizeof(float) * 7;
+    while (wk != w_unrolled_end) {
+      const vfloat32m4_t vb0 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[0], vb0, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[1], vb0, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[2], vb0, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[3], vb0, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[4], vb0, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[5], vb0, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[6], vb0, vl);
+      const vfloat32m4_t vb1 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[7], vb1, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[8], vb1, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[9], vb1, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[10], vb1, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[11], vb1, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[12], vb1, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[13], vb1, vl);
+      const vfloat32m4_t vb2 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[14], vb2, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[15], vb2, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[16], vb2, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[17], vb2, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[18], vb2, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[19], vb2, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[20], vb2, vl);
+      const vfloat32m4_t vb3 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[21], vb3, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[22], vb3, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[23], vb3, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[24], vb3, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[25], vb3, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[26], vb3, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[27], vb3, vl);
+      const vfloat32m4_t vb4 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[28], vb4, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[29], vb4, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[30], vb4, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[31], vb4, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[32], vb4, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[33], vb4, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[34], vb4, vl);
+      const vfloat32m4_t vb5 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[35], vb5, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[36], vb5, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[37], vb5, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[38], vb5, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[39], vb5, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[40], vb5, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[41], vb5, vl);
+      const vfloat32m4_t vb6 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[42], vb6, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[43], vb6, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[44], vb6, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[45], vb6, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[46], vb6, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[47], vb6, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[48], vb6, vl);
+      const vfloat32m4_t vb7 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[49], vb7, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[50], vb7, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[51], vb7, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[52], vb7, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[53], vb7, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[54], vb7, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[55], vb7, vl);
+      wk += 56;
+    }
+    while (wk != w_end) {
       const vfloat32m4_t vb = __riscv_vle32_v_f32m4(bk, vl);
       bk = (const float*) ((uintptr_t) bk + b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, vw0, vb, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, vw1, vb, vl);
-      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, vw2, vb, vl);
-      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, vw3, vb, vl);
-      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, vw4, vb, vl);
-      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, vw5, vb, vl);
-      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, vw6, vb, vl);
-      k -= sizeof(float);
-    } while (k != 0);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[0], vb, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[1], vb, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[2], vb, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[3], vb, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[4], vb, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[5], vb, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m4(vacc6, wk[6], vb, vl);
+      wk += 7;
+    }
 
-    vacc0 = __riscv_vfmax_vf_f32m4(vacc0, vmin, vl);
-    vacc1 = __riscv_vfmax_vf_f32m4(vacc1, vmin, vl);
-    vacc2 = __riscv_vfmax_vf_f32m4(vacc2, vmin, vl);
-    vacc3 = __riscv_vfmax_vf_f32m4(vacc3, vmin, vl);
-    vacc4 = __riscv_vfmax_vf_f32m4(vacc4, vmin, vl);
-    vacc5 = __riscv_vfmax_vf_f32m4(vacc5, vmin, vl);
-    vacc6 = __riscv_vfmax_vf_f32m4(vacc6, vmin, vl);
-    vacc0 = __riscv_vfmin_vf_f32m4(vacc0, vmax, vl);
-    vacc1 = __riscv_vfmin_vf_f32m4(vacc1, vmax, vl);
-    vacc2 = __riscv_vfmin_vf_f32m4(vacc2, vmax, vl);
-    vacc3 = __riscv_vfmin_vf_f32m4(vacc3, vmax, vl);
-    vacc4 = __riscv_vfmin_vf_f32m4(vacc4, vmax, vl);
-    vacc5 = __riscv_vfmin_vf_f32m4(vacc5, vmax, vl);
-    vacc6 = __riscv_vfmin_vf_f32m4(vacc6, vmax, vl);
+    if (clamp_min) {
+      vacc0 = __riscv_vfmax_vf_f32m4(vacc0, vmin, vl);
+      vacc1 = __riscv_vfmax_vf_f32m4(vacc1, vmin, vl);
+      vacc2 = __riscv_vfmax_vf_f32m4(vacc2, vmin, vl);
+      vacc3 = __riscv_vfmax_vf_f32m4(vacc3, vmin, vl);
+      vacc4 = __riscv_vfmax_vf_f32m4(vacc4, vmin, vl);
+      vacc5 = __riscv_vfmax_vf_f32m4(vacc5, vmin, vl);
+      vacc6 = __riscv_vfmax_vf_f32m4(vacc6, vmin, vl);
+    }
+    if (clamp_max) {
+      vacc0 = __riscv_vfmin_vf_f32m4(vacc0, vmax, vl);
+      vacc1 = __riscv_vfmin_vf_f32m4(vacc1, vmax, vl);
+      vacc2 = __riscv_vfmin_vf_f32m4(vacc2, vmax, vl);
+      vacc3 = __riscv_vfmin_vf_f32m4(vacc3, vmax, vl);
+      vacc4 = __riscv_vfmin_vf_f32m4(vacc4, vmax, vl);
+      vacc5 = __riscv_vfmin_vf_f32m4(vacc5, vmax, vl);
+      vacc6 = __riscv_vfmin_vf_f32m4(vacc6, vmax, vl);
+    }
 
     __riscv_vse32_v_f32m4(c6, vacc6, vl);
     c6 += vl;
@@ -159,13 +210,6 @@ void rvpack_f32_convgemm_minmax_ukernel_7x4v__rvv(
     c1 += vl;
     __riscv_vse32_v_f32m4(c0, vacc0, vl);
     c0 += vl;
-    w0 = (const float*) ((uintptr_t) w0 - kc);
-    w1 = (const float*) ((uintptr_t) w1 - kc);
-    w2 = (const float*) ((uintptr_t) w2 - kc);
-    w3 = (const float*) ((uintptr_t) w3 - kc);
-    w4 = (const float*) ((uintptr_t) w4 - kc);
-    w5 = (const float*) ((uintptr_t) w5 - kc);
-    w6 = (const float*) ((uintptr_t) w6 - kc);
     b += vl;
   } while (nc != 0);
 }

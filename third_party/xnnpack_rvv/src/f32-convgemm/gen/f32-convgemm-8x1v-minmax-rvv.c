@@ -3,9 +3,12 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 8 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 2.
-// Vector registers: 8 accumulators + 2 B vectors of 1 = 10 of 32.
-// Scalar FP registers in the K loop: 16 weights.
+// 8 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 8.
+// Vector registers: 8 accumulators + 1 B vector of 1 = 9 of 32.
+// Per K step: 8 flw from one packed-weight pointer, one vle32, 8 vfmacc.vf and one
+// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
+// scheduler would hoist the next B load above these FMAs and spill accumulators.
 
 #include <stddef.h>
 #include <stdint.h>
@@ -20,10 +23,8 @@ void rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv(
     size_t nc,
     size_t kc,
     const float* restrict w,
-    size_t w_stride,
     const float* restrict b,
     size_t b_stride,
-    const float* restrict bias,
     float* restrict c,
     size_t c_stride,
     const struct rvpack_f32_minmax_params* restrict params)
@@ -34,72 +35,43 @@ void rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv(
   RVPACK_RVV_ASSERT(kc != 0);
   RVPACK_RVV_ASSERT(kc % sizeof(float) == 0);
 
-  // Rows past mr alias the row before: they compute (and store) the same values.
-  const float* w0 = w;
+  // Rows past mr alias the row before; stored first (in reverse row order),
+  // so the valid row's store comes last. Their packed weights are zero.
   float* c0 = c;
-  const float* w1 = (const float*) ((uintptr_t) w0 + w_stride);
   float* c1 = (float*) ((uintptr_t) c0 + c_stride);
   if (mr <= 1) {
-    w1 = w0;
     c1 = c0;
   }
-  const float* w2 = (const float*) ((uintptr_t) w1 + w_stride);
   float* c2 = (float*) ((uintptr_t) c1 + c_stride);
   if (mr <= 2) {
-    w2 = w1;
     c2 = c1;
   }
-  const float* w3 = (const float*) ((uintptr_t) w2 + w_stride);
   float* c3 = (float*) ((uintptr_t) c2 + c_stride);
   if (mr <= 3) {
-    w3 = w2;
     c3 = c2;
   }
-  const float* w4 = (const float*) ((uintptr_t) w3 + w_stride);
   float* c4 = (float*) ((uintptr_t) c3 + c_stride);
   if (mr <= 4) {
-    w4 = w3;
     c4 = c3;
   }
-  const float* w5 = (const float*) ((uintptr_t) w4 + w_stride);
   float* c5 = (float*) ((uintptr_t) c4 + c_stride);
   if (mr <= 5) {
-    w5 = w4;
     c5 = c4;
   }
-  const float* w6 = (const float*) ((uintptr_t) w5 + w_stride);
   float* c6 = (float*) ((uintptr_t) c5 + c_stride);
   if (mr <= 6) {
-    w6 = w5;
     c6 = c5;
   }
-  const float* w7 = (const float*) ((uintptr_t) w6 + w_stride);
   float* c7 = (float*) ((uintptr_t) c6 + c_stride);
   if (mr <= 7) {
-    w7 = w6;
     c7 = c6;
-  }
-  float vbias0 = 0.0f;
-  float vbias1 = 0.0f;
-  float vbias2 = 0.0f;
-  float vbias3 = 0.0f;
-  float vbias4 = 0.0f;
-  float vbias5 = 0.0f;
-  float vbias6 = 0.0f;
-  float vbias7 = 0.0f;
-  if (bias != NULL) {
-    vbias0 = bias[0];
-    vbias1 = mr > 1 ? bias[1] : vbias0;
-    vbias2 = mr > 2 ? bias[2] : vbias1;
-    vbias3 = mr > 3 ? bias[3] : vbias2;
-    vbias4 = mr > 4 ? bias[4] : vbias3;
-    vbias5 = mr > 5 ? bias[5] : vbias4;
-    vbias6 = mr > 6 ? bias[6] : vbias5;
-    vbias7 = mr > 7 ? bias[7] : vbias6;
   }
 
   const float vmin = params->min;
   const float vmax = params->max;
+  // A NaN bound (no clamp) or +inf upper bound (ReLU) changes nothing: skip it.
+  const int clamp_min = vmin == vmin;
+  const int clamp_max = vmax == vmax && vmax != __builtin_inff();
   const size_t nr = __riscv_vsetvlmax_e32m1();
   size_t vl = nr;
   do {
@@ -108,99 +80,137 @@ void rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv(
     }
     nc -= vl;
 
-    vfloat32m1_t vacc0 = __riscv_vfmv_v_f_f32m1(vbias0, vl);
-    vfloat32m1_t vacc1 = __riscv_vfmv_v_f_f32m1(vbias1, vl);
-    vfloat32m1_t vacc2 = __riscv_vfmv_v_f_f32m1(vbias2, vl);
-    vfloat32m1_t vacc3 = __riscv_vfmv_v_f_f32m1(vbias3, vl);
-    vfloat32m1_t vacc4 = __riscv_vfmv_v_f_f32m1(vbias4, vl);
-    vfloat32m1_t vacc5 = __riscv_vfmv_v_f_f32m1(vbias5, vl);
-    vfloat32m1_t vacc6 = __riscv_vfmv_v_f_f32m1(vbias6, vl);
-    vfloat32m1_t vacc7 = __riscv_vfmv_v_f_f32m1(vbias7, vl);
+    // The block starts with the MR biases.
+    vfloat32m1_t vacc0 = __riscv_vfmv_v_f_f32m1(w[0], vl);
+    vfloat32m1_t vacc1 = __riscv_vfmv_v_f_f32m1(w[1], vl);
+    vfloat32m1_t vacc2 = __riscv_vfmv_v_f_f32m1(w[2], vl);
+    vfloat32m1_t vacc3 = __riscv_vfmv_v_f_f32m1(w[3], vl);
+    vfloat32m1_t vacc4 = __riscv_vfmv_v_f_f32m1(w[4], vl);
+    vfloat32m1_t vacc5 = __riscv_vfmv_v_f_f32m1(w[5], vl);
+    vfloat32m1_t vacc6 = __riscv_vfmv_v_f_f32m1(w[6], vl);
+    vfloat32m1_t vacc7 = __riscv_vfmv_v_f_f32m1(w[7], vl);
+    const float* wk = w + 8;
 
     const float* bk = b;
-    size_t k = kc;
-    for (; k >= 2 * sizeof(float); k -= 2 * sizeof(float)) {
-      const float vw0_0 = w0[0];
-      const float vw0_1 = w0[1];
-      w0 += 2;
-      const float vw1_0 = w1[0];
-      const float vw1_1 = w1[1];
-      w1 += 2;
-      const float vw2_0 = w2[0];
-      const float vw2_1 = w2[1];
-      w2 += 2;
-      const float vw3_0 = w3[0];
-      const float vw3_1 = w3[1];
-      w3 += 2;
-      const float vw4_0 = w4[0];
-      const float vw4_1 = w4[1];
-      w4 += 2;
-      const float vw5_0 = w5[0];
-      const float vw5_1 = w5[1];
-      w5 += 2;
-      const float vw6_0 = w6[0];
-      const float vw6_1 = w6[1];
-      w6 += 2;
-      const float vw7_0 = w7[0];
-      const float vw7_1 = w7[1];
-      w7 += 2;
+    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 64;
+    const float* const w_end = wk + kc / sizeof(float) * 8;
+    while (wk != w_unrolled_end) {
       const vfloat32m1_t vb0 = __riscv_vle32_v_f32m1(bk, vl);
-      const vfloat32m1_t vb1 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) bk + 1 * b_stride), vl);
-      bk = (const float*) ((uintptr_t) bk + 2 * b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, vw0_0, vb0, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, vw1_0, vb0, vl);
-      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, vw2_0, vb0, vl);
-      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, vw3_0, vb0, vl);
-      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, vw4_0, vb0, vl);
-      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, vw5_0, vb0, vl);
-      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, vw6_0, vb0, vl);
-      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, vw7_0, vb0, vl);
-      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, vw0_1, vb1, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, vw1_1, vb1, vl);
-      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, vw2_1, vb1, vl);
-      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, vw3_1, vb1, vl);
-      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, vw4_1, vb1, vl);
-      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, vw5_1, vb1, vl);
-      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, vw6_1, vb1, vl);
-      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, vw7_1, vb1, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[0], vb0, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[1], vb0, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[2], vb0, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[3], vb0, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[4], vb0, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[5], vb0, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[6], vb0, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[7], vb0, vl);
+      const vfloat32m1_t vb1 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[8], vb1, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[9], vb1, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[10], vb1, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[11], vb1, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[12], vb1, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[13], vb1, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[14], vb1, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[15], vb1, vl);
+      const vfloat32m1_t vb2 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[16], vb2, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[17], vb2, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[18], vb2, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[19], vb2, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[20], vb2, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[21], vb2, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[22], vb2, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[23], vb2, vl);
+      const vfloat32m1_t vb3 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[24], vb3, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[25], vb3, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[26], vb3, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[27], vb3, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[28], vb3, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[29], vb3, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[30], vb3, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[31], vb3, vl);
+      const vfloat32m1_t vb4 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[32], vb4, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[33], vb4, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[34], vb4, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[35], vb4, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[36], vb4, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[37], vb4, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[38], vb4, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[39], vb4, vl);
+      const vfloat32m1_t vb5 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[40], vb5, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[41], vb5, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[42], vb5, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[43], vb5, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[44], vb5, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[45], vb5, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[46], vb5, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[47], vb5, vl);
+      const vfloat32m1_t vb6 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[48], vb6, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[49], vb6, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[50], vb6, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[51], vb6, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[52], vb6, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[53], vb6, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[54], vb6, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[55], vb6, vl);
+      const vfloat32m1_t vb7 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[56], vb7, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[57], vb7, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[58], vb7, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[59], vb7, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[60], vb7, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[61], vb7, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[62], vb7, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[63], vb7, vl);
+      wk += 64;
     }
-    if (k != 0) {
-      const float vw0 = *w0++;
-      const float vw1 = *w1++;
-      const float vw2 = *w2++;
-      const float vw3 = *w3++;
-      const float vw4 = *w4++;
-      const float vw5 = *w5++;
-      const float vw6 = *w6++;
-      const float vw7 = *w7++;
+    while (wk != w_end) {
       const vfloat32m1_t vb = __riscv_vle32_v_f32m1(bk, vl);
       bk = (const float*) ((uintptr_t) bk + b_stride);
-      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, vw0, vb, vl);
-      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, vw1, vb, vl);
-      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, vw2, vb, vl);
-      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, vw3, vb, vl);
-      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, vw4, vb, vl);
-      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, vw5, vb, vl);
-      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, vw6, vb, vl);
-      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, vw7, vb, vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[0], vb, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[1], vb, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[2], vb, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[3], vb, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[4], vb, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[5], vb, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[6], vb, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[7], vb, vl);
+      wk += 8;
     }
 
-    vacc0 = __riscv_vfmax_vf_f32m1(vacc0, vmin, vl);
-    vacc1 = __riscv_vfmax_vf_f32m1(vacc1, vmin, vl);
-    vacc2 = __riscv_vfmax_vf_f32m1(vacc2, vmin, vl);
-    vacc3 = __riscv_vfmax_vf_f32m1(vacc3, vmin, vl);
-    vacc4 = __riscv_vfmax_vf_f32m1(vacc4, vmin, vl);
-    vacc5 = __riscv_vfmax_vf_f32m1(vacc5, vmin, vl);
-    vacc6 = __riscv_vfmax_vf_f32m1(vacc6, vmin, vl);
-    vacc7 = __riscv_vfmax_vf_f32m1(vacc7, vmin, vl);
-    vacc0 = __riscv_vfmin_vf_f32m1(vacc0, vmax, vl);
-    vacc1 = __riscv_vfmin_vf_f32m1(vacc1, vmax, vl);
-    vacc2 = __riscv_vfmin_vf_f32m1(vacc2, vmax, vl);
-    vacc3 = __riscv_vfmin_vf_f32m1(vacc3, vmax, vl);
-    vacc4 = __riscv_vfmin_vf_f32m1(vacc4, vmax, vl);
-    vacc5 = __riscv_vfmin_vf_f32m1(vacc5, vmax, vl);
-    vacc6 = __riscv_vfmin_vf_f32m1(vacc6, vmax, vl);
-    vacc7 = __riscv_vfmin_vf_f32m1(vacc7, vmax, vl);
+    if (clamp_min) {
+      vacc0 = __riscv_vfmax_vf_f32m1(vacc0, vmin, vl);
+      vacc1 = __riscv_vfmax_vf_f32m1(vacc1, vmin, vl);
+      vacc2 = __riscv_vfmax_vf_f32m1(vacc2, vmin, vl);
+      vacc3 = __riscv_vfmax_vf_f32m1(vacc3, vmin, vl);
+      vacc4 = __riscv_vfmax_vf_f32m1(vacc4, vmin, vl);
+      vacc5 = __riscv_vfmax_vf_f32m1(vacc5, vmin, vl);
+      vacc6 = __riscv_vfmax_vf_f32m1(vacc6, vmin, vl);
+      vacc7 = __riscv_vfmax_vf_f32m1(vacc7, vmin, vl);
+    }
+    if (clamp_max) {
+      vacc0 = __riscv_vfmin_vf_f32m1(vacc0, vmax, vl);
+      vacc1 = __riscv_vfmin_vf_f32m1(vacc1, vmax, vl);
+      vacc2 = __riscv_vfmin_vf_f32m1(vacc2, vmax, vl);
+      vacc3 = __riscv_vfmin_vf_f32m1(vacc3, vmax, vl);
+      vacc4 = __riscv_vfmin_vf_f32m1(vacc4, vmax, vl);
+      vacc5 = __riscv_vfmin_vf_f32m1(vacc5, vmax, vl);
+      vacc6 = __riscv_vfmin_vf_f32m1(vacc6, vmax, vl);
+      vacc7 = __riscv_vfmin_vf_f32m1(vacc7, vmax, vl);
+    }
 
     __riscv_vse32_v_f32m1(c7, vacc7, vl);
     c7 += vl;
@@ -218,14 +228,6 @@ void rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv(
     c1 += vl;
     __riscv_vse32_v_f32m1(c0, vacc0, vl);
     c0 += vl;
-    w0 = (const float*) ((uintptr_t) w0 - kc);
-    w1 = (const float*) ((uintptr_t) w1 - kc);
-    w2 = (const float*) ((uintptr_t) w2 - kc);
-    w3 = (const float*) ((uintptr_t) w3 - kc);
-    w4 = (const float*) ((uintptr_t) w4 - kc);
-    w5 = (const float*) ((uintptr_t) w5 - kc);
-    w6 = (const float*) ((uintptr_t) w6 - kc);
-    w7 = (const float*) ((uintptr_t) w7 - kc);
     b += vl;
   } while (nc != 0);
 }
