@@ -50,6 +50,11 @@ def build(
     tune: Annotated[bool, typer.Option("--tune", help="Pick each GEMM/conv tile by instruction counts measured on "
                                        "Spike (cached) instead of the cost model; RVV targets.")] = False,
     tune_vlen: Annotated[int, typer.Option("--tune-vlen", help="VLEN the --tune counts are measured at.")] = 256,
+    core: Annotated[str, typer.Option("--core", help="Core model whose modelled cycles the tile and algorithm "
+                                      "choices minimise (x60: DLEN 128; dlen=vlen).")] = "x60",
+    algorithm: Annotated[str, typer.Option("--algorithm", help="Force a convolution algorithm where a layer can use "
+                                           "it: auto (fewest modelled cycles), im2col, winograd, winograd-f2, "
+                                           "winograd-f4, winograd-f6.")] = "auto",
 ) -> None:
     """Compile a model into a bundle: generated C + static library + runner ELF.
 
@@ -58,6 +63,7 @@ def build(
       rvpack build blazeface -o blazeface.rvpack --force
       rvpack build det.onnx --input-shape x=1x3x224x224
       rvpack build model.onnx --target rvv1.0 --tune --tune-vlen 256
+      rvpack build model.onnx --target rvv1.0 --core dlen=vlen --algorithm winograd-f4
     """
     from rvpack.sdk import zoo
     from rvpack.sdk.compiler import build_bundle
@@ -70,7 +76,8 @@ def build(
     t0 = time.monotonic()
     with progress_reporter(quiet) as on_progress:
         result = build_bundle(path, tgt, out, name=name, input_shapes=shapes, force=force, command=_command_line(),
-                              on_progress=on_progress, jobs=jobs, tune_vlen=tune_vlen if tune else None)
+                              on_progress=on_progress, jobs=jobs, tune_vlen=tune_vlen if tune else None,
+                              core=core, algorithm=algorithm)
     m = result.bundle.manifest
     macs = sum(layer.macs for layer in m.layers)
     rows = [
@@ -153,6 +160,9 @@ def inspect(
     target: Annotated[str, typer.Option("--target", "-t", help="Target to plan for (models only).")] = "rv64gc",
     input_shape: InputShapeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the layer list as JSON.")] = False,
+    core: Annotated[str, typer.Option("--core", help="Core model of the tile and algorithm choices (models only).")] = "x60",
+    algorithm: Annotated[str, typer.Option("--algorithm", help="Force a convolution algorithm (models only), as "
+                                           "for build.")] = "auto",
 ) -> None:
     """Show per-layer op, shapes, MACs, parameters, kernel choice and the arena plan.
 
@@ -178,7 +188,8 @@ def inspect(
         model_path, zoo_shapes = zoo.resolve(path)
         with tempfile.TemporaryDirectory() as tmp:
             graph, gen = compile_to_sources(model_path, get_target(target), Path(tmp),
-                                            input_shapes=parse_input_shapes(input_shape) or zoo_shapes)
+                                            input_shapes=parse_input_shapes(input_shape) or zoo_shapes,
+                                            core=core, algorithm=algorithm)
         layers = [vars(record) for record in layer_records(gen)]
         summary = {"name": gen.name, "target": target, "arena_bytes": gen.plan.peak_bytes,
                    "arena_lower_bound_bytes": gen.plan.lower_bound_bytes, "weights_bytes": gen.weights_bytes,

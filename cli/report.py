@@ -48,7 +48,7 @@ def print_check(manifest, outputs: list, refs: list) -> None:
     """Prints the comparison table; raises CheckFailed if an output is off."""
     from rvpack.sdk import reference
 
-    comparisons = reference.compare([s.name for s in manifest.outputs], outputs, refs)
+    comparisons = reference.compare([s.name for s in manifest.outputs], outputs, refs, reference.tolerance_of(manifest))
     table = Table(title=f"Check against {'tflite-runtime' if manifest.model['format'] == 'tflite' else 'onnxruntime'}",
                   title_justify="left")
     for col in ("output", "shape", "max |error|", "max |ref|", "relative", "tolerance", "result"):

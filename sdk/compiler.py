@@ -27,8 +27,10 @@ from rvpack.sdk.ir.graph import Graph
 from rvpack.sdk.ir.verify import verify
 from rvpack.sdk.passes.pipeline import optimize
 from rvpack.sdk.progress import ProgressFn, report
+from rvpack.sdk.reference import REL_TOLERANCE
 from rvpack.sdk.resources import RUNTIME_DIR
 from rvpack.sdk.targets import Target, kernel_isa_of
+from rvpack.sdk.targets.cores import DEFAULT_CORE, CoreModel, core_model_named
 from rvpack.sdk.targets.plugin import KernelIsa
 from rvpack.sdk.tune import SpikeTuner
 from rvpack.sdk.version import RVPACK_VERSION
@@ -45,11 +47,16 @@ class BuildResult:
 
 def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name: str | None = None,
                        input_shapes: dict[str, tuple[int, ...]] | None = None, command: str = "",
-                       on_progress: ProgressFn = None, tune_vlen: int | None = None) -> tuple[Graph, GeneratedModel]:
+                       on_progress: ProgressFn = None, tune_vlen: int | None = None, core: str = DEFAULT_CORE,
+                       algorithm: str = "auto") -> tuple[Graph, GeneratedModel]:
     """Everything up to (not including) the native build: writes src_dir.
-    tune_vlen: choose GEMM tiles by instruction counts measured on Spike at
-    that VLEN (sdk/tune.py) instead of the kernel ISA's cost model."""
+    tune_vlen: choose GEMM tiles by counts measured on Spike at that VLEN
+    (sdk/tune.py) instead of the kernel ISA's cost model; core: the core
+    model (targets/cores.py) the cost model and the tuner minimise modelled
+    cycles on; algorithm: force a convolution algorithm ("auto": cheapest)."""
     kernel_isa = kernel_isa_of(target)
+    core_model = core_model_named(core)
+    kernel_isa.lowering(algorithm=algorithm)  # refuses an algorithm the ISA does not have, before any work
     report(on_progress, "import", f"reading {model_path.name}")
     graph = load_model(model_path, input_shapes)
     report(on_progress, "import", f"{len(graph.nodes)} nodes", done=True)
@@ -66,18 +73,21 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
         f" sha256 {graph.info.sha256}",
         "Regenerate with the command above; `rvpack inspect` shows the plan.",
     ]
-    chooser = _tune(graph, target, kernel_isa, tune_vlen, on_progress).choose if tune_vlen is not None else None
+    chooser = (_tune(graph, target, kernel_isa, tune_vlen, core_model, algorithm, on_progress).choose
+               if tune_vlen is not None else None)
     report(on_progress, "codegen", "lowering and planning the arena")
-    generated = generate(graph, src_dir, bundle_name, header, kernel_isa.lowering(chooser), kernel_isa.headers)
+    generated = generate(graph, src_dir, bundle_name, header, kernel_isa.lowering(chooser, core_model, algorithm),
+                         kernel_isa.headers)
     report(on_progress, "codegen", f"{len(generated.executed)} layers, arena {generated.plan.peak_bytes} B", done=True)
     return graph, generated
 
 
-def _tune(graph: Graph, target: Target, kernel_isa: KernelIsa, vlen: int, on_progress: ProgressFn) -> SpikeTuner:
+def _tune(graph: Graph, target: Target, kernel_isa: KernelIsa, vlen: int, core: CoreModel, algorithm: str,
+          on_progress: ProgressFn) -> SpikeTuner:
     """A tuner holding counts for every candidate tile of every layer: one
     lowering with the tuner as the chooser records what to measure."""
-    tuner = SpikeTuner(target, kernel_isa, vlen)
-    lower_graph(graph, kernel_isa.lowering(tuner.choose))
+    tuner = SpikeTuner(target, kernel_isa, vlen, core)
+    lower_graph(graph, kernel_isa.lowering(tuner.choose, core, algorithm))
     tuner.measure_missing(on_progress)
     return tuner
 
@@ -85,7 +95,7 @@ def _tune(graph: Graph, target: Target, kernel_isa: KernelIsa, vlen: int, on_pro
 def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str | None = None,
                  input_shapes: dict[str, tuple[int, ...]] | None = None, force: bool = False,
                  command: str = "", on_progress: ProgressFn = None, jobs: int | None = None,
-                 tune_vlen: int | None = None) -> BuildResult:
+                 tune_vlen: int | None = None, core: str = DEFAULT_CORE, algorithm: str = "auto") -> BuildResult:
     from rvpack.sdk.build.bazel import build_bundle as bazel_build
 
     if out_dir.exists() and not force:
@@ -98,7 +108,8 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         src.mkdir()
         t0 = time.monotonic()
         graph, generated = compile_to_sources(model_path, target, src, name=name, input_shapes=input_shapes,
-                                              command=command, on_progress=on_progress, tune_vlen=tune_vlen)
+                                              command=command, on_progress=on_progress, tune_vlen=tune_vlen,
+                                              core=core, algorithm=algorithm)
         seconds["compile"] = time.monotonic() - t0
 
         t0 = time.monotonic()
@@ -115,7 +126,9 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         shutil.copy2(RUNTIME_HEADER, staging / "include" / "rvpack" / "rvpack.h")
         shutil.copy2(artifacts.library, staging / "lib" / f"lib{generated.name}.a")
         shutil.copy2(artifacts.runner, staging / "bin" / f"{generated.name}_run")
-        manifest = _manifest(graph, generated, target, artifacts.toolchain, input_shapes, command)
+        manifest = _manifest(graph, generated, target, artifacts.toolchain, input_shapes, command,
+                             {"core_model": core, "algorithm": algorithm, "tune_vlen": tune_vlen,
+                              "check_tolerance": max([REL_TOLERANCE] + [layer.rel_error for layer in generated.executed])})
         (staging / "manifest.json").write_text(manifest.to_json())
 
         if out_dir.exists():  # only reachable with --force
@@ -146,7 +159,7 @@ def layer_records(gen: GeneratedModel) -> list[LayerRecord]:
 
 
 def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict[str, str],
-              input_shapes: dict[str, tuple[int, ...]] | None, command: str) -> Manifest:
+              input_shapes: dict[str, tuple[int, ...]] | None, command: str, options: dict) -> Manifest:
     return Manifest(
         name=gen.name,
         rvpack_version=RVPACK_VERSION,
@@ -163,5 +176,6 @@ def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict
         arena_lower_bound_bytes=gen.plan.lower_bound_bytes,
         weights_bytes=gen.weights_bytes,
         layers=layer_records(gen),
-        build={"input_shapes": {k: list(v) for k, v in (input_shapes or {}).items()}, "command": command},
+        build={"input_shapes": {k: list(v) for k, v in (input_shapes or {}).items()}, "command": command,
+               **options},
     )

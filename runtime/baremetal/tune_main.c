@@ -17,7 +17,7 @@ int main(void) {
   rvpack_out_str("rvpack-tune 1\n");
   for (int32_t i = 0; i < rvpack_tune_num_calls; ++i) {
     const rvpack_tune_call_t* c = &rvpack_tune_calls[i];
-    const uint64_t count = c->shim(c->ukernel, c->mr, c->nc, c->k, rvpack_tune_buffer);
+    const uint64_t count = c->shim(c, rvpack_tune_buffer);
     rvpack_out_str("call ");
     rvpack_out_i64(i);
     rvpack_out_char(' ');

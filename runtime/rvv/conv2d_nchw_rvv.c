@@ -21,24 +21,10 @@ void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const floa
   const size_t k = icg * (size_t)c->kernel_height * (size_t)c->kernel_width;
   const size_t in_plane = (size_t)c->in_height * (size_t)c->in_width;
   const size_t pixels = (size_t)c->out_height * (size_t)c->out_width;
-  const size_t mr = (size_t)p->mr;
+  const size_t mr = (size_t)p->tile.mr;
   const size_t block = mr * (k + 1); /* floats of one packed block of MR rows */
   const struct rvpack_f32_minmax_params minmax = rvpack_rvv_clamp_of(&c->act);
-  const struct rvpack_im2col_params im2col = {
-      .channels = icg,
-      .input_height = (size_t)c->in_height,
-      .input_width = (size_t)c->in_width,
-      .kernel_height = (size_t)c->kernel_height,
-      .kernel_width = (size_t)c->kernel_width,
-      .stride_height = (size_t)c->stride_height,
-      .stride_width = (size_t)c->stride_width,
-      .dilation_height = (size_t)c->dilation_height,
-      .dilation_width = (size_t)c->dilation_width,
-      .pad_top = (size_t)c->pad_top,
-      .pad_left = (size_t)c->pad_left,
-      .output_height = (size_t)c->out_height,
-      .output_width = (size_t)c->out_width,
-  };
+  const struct rvpack_im2col_params im2col = rvpack_rvv_im2col_of(c, icg);
   for (size_t n = 0; n < (size_t)c->batch; ++n) {
     for (size_t g = 0; g < groups; ++g) {
       const float* x = input + (n * (size_t)c->in_channels + g * icg) * in_plane;
@@ -47,8 +33,8 @@ void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const floa
       if (p->panel_pixels == 0) { /* direct: the input rows are the GEMM's B */
         for (size_t m0 = 0; m0 < ocg; m0 += mr) {
           const size_t rows = ocg - m0 < mr ? ocg - m0 : mr;
-          p->ukernel(rows, pixels, k * sizeof(float), w + m0 / mr * block, x, in_plane * sizeof(float),
-                     y + m0 * pixels, pixels * sizeof(float), &minmax);
+          rvpack_convgemm_tile_run(&p->tile, rows, pixels, k * sizeof(float), w + m0 / mr * block, x,
+                                   in_plane * sizeof(float), y + m0 * pixels, pixels * sizeof(float), &minmax);
         }
         continue;
       }
@@ -57,8 +43,8 @@ void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const floa
         rvpack_f32_im2col_nchw__rvv(&im2col, x, p0, np, scratch, np * sizeof(float));
         for (size_t m0 = 0; m0 < ocg; m0 += mr) {
           const size_t rows = ocg - m0 < mr ? ocg - m0 : mr;
-          p->ukernel(rows, np, k * sizeof(float), w + m0 / mr * block, scratch, np * sizeof(float),
-                     y + m0 * pixels + p0, pixels * sizeof(float), &minmax);
+          rvpack_convgemm_tile_run(&p->tile, rows, np, k * sizeof(float), w + m0 / mr * block, scratch,
+                                   np * sizeof(float), y + m0 * pixels + p0, pixels * sizeof(float), &minmax);
         }
       }
     }

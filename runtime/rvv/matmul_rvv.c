@@ -59,7 +59,7 @@ static void transpose(size_t rows, size_t cols, const float* src, float* dst) {
 void rvpack_f32_matmul__rvv(const rvpack_matmul_rvv_params_t* p, const float* a, const float* b, const float* bias,
                             float* y, float* scratch) {
   const rvpack_matmul_params_t* mm = &p->matmul;
-  const size_t m = (size_t)mm->m, n = (size_t)mm->n, k = (size_t)mm->k, mr = (size_t)p->mr;
+  const size_t m = (size_t)mm->m, n = (size_t)mm->n, k = (size_t)mm->k, mr = (size_t)p->tile.mr;
   const struct rvpack_f32_minmax_params clamp = rvpack_rvv_clamp_of(&mm->act);
   const rvpack_activation_t no_activation = {RVPACK_ACT_NONE, 0.0f, 0.0f};
   const struct rvpack_f32_minmax_params unclamped = rvpack_rvv_clamp_of(&no_activation);
@@ -81,11 +81,11 @@ void rvpack_f32_matmul__rvv(const rvpack_matmul_rvv_params_t* p, const float* a,
       bb = free_scratch;
     }
     float* yb = y + batch * (size_t)mm->y_batch_stride;
-    rvpack_f32_convgemm_pack_weights(mr, m, k, ab, k * sizeof(float), fused && row_bias ? bias : NULL, packed_a);
+    rvpack_f32_convgemm_pack_weights__rvv(mr, m, k, ab, k * sizeof(float), fused && row_bias ? bias : NULL, packed_a);
     for (size_t m0 = 0; m0 < m; m0 += mr) {
       const size_t rows = m - m0 < mr ? m - m0 : mr;
-      p->ukernel(rows, n, k * sizeof(float), packed_a + m0 * (k + 1), bb, n * sizeof(float), yb + m0 * n,
-                 n * sizeof(float), fused ? &clamp : &unclamped);
+      rvpack_convgemm_tile_run(&p->tile, rows, n, k * sizeof(float), packed_a + m0 * (k + 1), bb, n * sizeof(float),
+                               yb + m0 * n, n * sizeof(float), fused ? &clamp : &unclamped);
     }
     if (!fused) {
       epilogue(mm, bias, yb, &clamp);

@@ -12,9 +12,9 @@
  *    there are more planes than output columns (late layers, global pooling):
  *    lane l is plane p0 + l, each tap one strided load (a plane apart), tap
  *    ranges and divisors scalar per output pixel.
- * Each lane sees the same taps in the same order as the scalar loop: MAX
- * keeps `x > m ? x : m` (compare + merge, so signed zeros and NaNs behave as
- * in the scalar code), AVERAGE sums from 0 in row-major tap order and divides
+ * Each lane sees the same taps in the same order as the scalar loop: MAX is
+ * vfmax, IEEE maximumNumber as the scalar fmax.s (a NaN never wins, +0 beats
+ * -0), one instruction per tap; AVERAGE sums from 0 in row-major tap order and divides
  * (vfdiv, not a reciprocal) by the same per-pixel count. RELU and CLAMP are
  * applied in registers with the scalar comparisons; any other activation runs
  * rvpack_f32_unary__scalar over the output afterwards. */
@@ -47,9 +47,9 @@ static inline vfloat32m4_t activate(vfloat32m4_t x, const pool_act_t* act, size_
   return x;
 }
 
-/* m = x > m ? x : m, lane-wise (a NaN x never wins, -0 does not replace +0). */
+/* m = maximumNumber(m, x), lane-wise, as the scalar kernel's fmax. */
 static inline vfloat32m4_t max_step(vfloat32m4_t m, vfloat32m4_t x, size_t vl) {
-  return __riscv_vmerge_vvm_f32m4(m, x, __riscv_vmfgt_vv_f32m4_b8(x, m, vl), vl);
+  return __riscv_vfmax_vv_f32m4(m, x, vl);
 }
 
 /* Sum / count as the scalar kernel: count > 0 ? s / (float)count : 0. */

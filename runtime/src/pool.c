@@ -41,7 +41,8 @@ void rvpack_f32_pool2d_nchw__scalar(const rvpack_pool2d_params_t* p, const float
           v = -INFINITY;
           for (int32_t kh = kh0; kh < kh1; ++kh) {
             const float* px = in + (ptrdiff_t)(ih0 + kh * dh) * iw_n + iw0 + kw0 * dw;
-            for (int32_t kw = kw0; kw < kw1; ++kw, px += dw) v = *px > v ? *px : v;
+            /* IEEE maximumNumber (fmax.s): a NaN never wins, +0 beats -0. */
+            for (int32_t kw = kw0; kw < kw1; ++kw, px += dw) v = __builtin_fmaxf(v, *px);
           }
         } else {
           float s = 0.0f;

@@ -58,6 +58,9 @@ class LoweredLayer:
     calls: list[KernelCall]
     macs: int = 0
     params: int = 0  # number of weight elements
+    # Relative error the layer's algorithm may add beyond the f32 rounding of a
+    # direct sum (Winograd's transforms); the bundle's check tolerance covers the largest.
+    rel_error: float = 0.0
     alias_of: str | None = None  # set for pure views: output shares the input's memory
     scratch_bytes: int = 0  # arena bytes the layer needs while it runs (ScratchArg)
     # Constants the lowering made (e.g. weights packed for a microkernel), by

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
+
 from rvpack.sdk.codegen.calls import LoweredLayer
 from rvpack.sdk.codegen.header import bundle_header, runner_data
 from rvpack.sdk.codegen.lower import PORTABLE, Lowering
@@ -43,14 +45,18 @@ def _layer_outputs(graph: Graph, layers: list[LoweredLayer], alias: dict[str, st
     nodes = {n.name: n for n in graph.nodes}
     info = {}
     for layer in layers:
-        out = nodes[layer.node_name].outputs[0]
+        node = nodes[layer.node_name]
+        out = node.outputs[0]
         t = graph.tensors[out]
-        if layer.node_name in alias:
+        root, element = resolver.root.get(out, (out, 0))
+        if node.op == "Concat" and alias.get(layer.node_name) == out:
+            where = "in place: its inputs' producers write their slices"
+        elif layer.node_name in alias:
             where = f"view of '{alias[layer.node_name]}'"
-        elif out in resolver.outputs:
-            where = f"output {resolver.outputs[out]}"
+        elif root in resolver.outputs:
+            where = f"output {resolver.outputs[root]}"
         else:
-            offset = resolver.plan.offsets[out]
-            where = f"arena[{offset}:{offset + t.nbytes}]"
+            start = resolver.plan.offsets[root] + element * np.dtype(t.dtype).itemsize
+            where = f"arena[{start}:{start + t.nbytes}]" + (f" (in '{root}')" if root != out else "")
         info[layer.node_name] = (list(t.shape or []), where)
     return info

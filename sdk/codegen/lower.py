@@ -39,11 +39,15 @@ class Lowering:
     twins: kernels with a same-signature ISA twin (portable name -> ISA
         name); calls the portable rules emit are renamed after lowering.
     choose_tile: picks the GEMM tile of a layer (the ISA's cost model, or
-        measured counts with --tune); None for ISAs without tiles."""
+        measured counts with --tune); None for ISAs without tiles.
+    options: build options the ISA's rules read (e.g. "core": the core
+        model their cost models use, "algorithm": a forced convolution
+        algorithm); the portable rules read none."""
 
     rules: Mapping[str, Callable[[Node, Graph, "Lowering"], LoweredLayer | None]] = field(default_factory=dict)
     twins: Mapping[str, str] = field(default_factory=dict)
     choose_tile: TileChooser | None = None
+    options: Mapping[str, str] = field(default_factory=dict)
 
 
 PORTABLE = Lowering()

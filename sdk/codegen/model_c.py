@@ -24,13 +24,14 @@ DTYPE_CODES = {np.dtype(np.float32): ("RVPACK_DTYPE_F32", "float"), np.dtype(np.
 class Resolver:
     """Turns tensor names into C pointer expressions inside a layer function."""
 
-    def __init__(self, graph: Graph, roots: dict[str, str], plan: ArenaPlan, weights: dict[str, int]) -> None:
+    def __init__(self, graph: Graph, roots: dict[str, tuple[str, int]], plan: ArenaPlan,
+                 weights: dict[str, int]) -> None:
         self.graph, self.plan, self.weights, self.root = graph, plan, weights, roots
         self.inputs = {n: k for k, n in enumerate(graph.inputs)}
         self.outputs = {n: k for k, n in enumerate(graph.outputs)}
 
     def pointer(self, arg: TensorArg) -> str:
-        name = self.root.get(arg.name, arg.name)
+        name, base = self.root.get(arg.name, (arg.name, 0))
         t = self.graph.tensors[name]
         ctype = DTYPE_CODES.get(np.dtype(t.dtype), ("", "uint8_t"))[1]
         if name in self.outputs:
@@ -41,7 +42,8 @@ class Resolver:
             expr = f"((const {ctype}*)(WEIGHTS + {self.weights[name]}))"
         else:
             expr = f"(({ctype}*)(arena + {self.plan.offsets[name]}))"
-        return f"({expr} + {arg.element_offset})" if arg.element_offset else expr
+        offset = base + arg.element_offset
+        return f"({expr} + {offset})" if offset else expr
 
 
 def front_matter(w: CWriter, header_lines: list[str]) -> None:

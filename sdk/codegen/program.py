@@ -31,8 +31,10 @@ class Program:
     graph: Graph  # the model, with every output written by a layer (_materialize_outputs)
     layers: list[LoweredLayer]  # every lowered node, views included
     executed: list[LoweredLayer]  # the layers that run (views removed), in order
-    views: dict[str, str]  # node name -> the tensor its output is a view of
-    roots: dict[str, str]  # view output tensor -> the tensor whose memory it shares
+    views: dict[str, str]  # node name -> the tensor its output is a view of (a Concat placed in place: its output)
+    # tensor -> (the tensor whose memory holds it, element offset there): views
+    # (offset 0) and the inputs of in-place Concats (their slice of its output)
+    roots: dict[str, tuple[str, int]]
     plan: ArenaPlan
     inputs: list[IOTensor]
     outputs: list[IOTensor]
@@ -62,7 +64,9 @@ def plan_program(graph: Graph, lowering: Lowering) -> Program:
                 raise ValueError(f"lowering constant '{name}' of layer '{layer.node_name}' clashes with a tensor")
             graph.tensors[name] = Tensor(name, data.dtype, data.shape, data=data)
     views = _choose_views(graph, layers)
-    roots = _view_roots(graph, views)
+    placed, concats = _inplace_concats(graph, views)
+    views.update(concats)
+    roots = _view_roots(graph, views, placed)
     executed = [layer for layer in layers if layer.node_name not in views]
     plan = plan_arena(_buffers(graph, executed, roots))
     in_fields = unique_c_identifiers(graph.inputs)
@@ -107,17 +111,54 @@ def _choose_views(graph: Graph, layers: list[LoweredLayer]) -> dict[str, str]:
     return views
 
 
-def _view_roots(graph: Graph, alias: dict[str, str]) -> dict[str, str]:
-    """view output tensor -> the tensor whose memory it shares (chains followed)."""
-    root: dict[str, str] = {}
+def _inplace_concats(graph: Graph, views: dict[str, str]) -> tuple[dict[str, tuple[str, int]], dict[str, str]]:
+    """Concats whose producers can write straight into their slices of the
+    output: a Concat whose slices are contiguous (nothing outside the axis
+    but size-1 dims before it: NCHW channels at batch 1), not a graph output,
+    each input a distinct tensor written by a layer that runs (not a view,
+    input or constant) and read by this Concat only. Returns (input tensor ->
+    (Concat output, element offset), Concat node name -> its output)."""
+    producers = {out: node for node in graph.nodes for out in node.outputs if out}
+    consumers = graph.consumers()
+    placed: dict[str, tuple[str, int]] = {}
+    concats: dict[str, str] = {}
+    for node in graph.nodes:
+        y = node.outputs[0] if node.op == "Concat" else ""
+        shape = graph.tensors[y].shape if y else None
+        if shape is None or y in graph.outputs:
+            continue
+        axis = int(node.attrs["axis"]) % len(shape)
+        if int(np.prod(shape[:axis])) != 1 or len(set(node.inputs)) != len(node.inputs):
+            continue
+        inner = int(np.prod(shape[axis + 1:]))
+        slices, offset = {}, 0
+        for name in node.inputs:
+            producer = producers.get(name)
+            t = graph.tensors[name]
+            if (producer is None or producer.name in views or name in graph.outputs or name in placed
+                    or t.is_constant or t.shape is None or len(consumers.get(name, [])) != 1):
+                break
+            slices[name] = (y, offset * inner)
+            offset += t.shape[axis]
+        else:
+            placed.update(slices)
+            concats[node.name] = y
+    return placed, concats
+
+
+def _view_roots(graph: Graph, alias: dict[str, str], placed: dict[str, tuple[str, int]]
+                ) -> dict[str, tuple[str, int]]:
+    """tensor -> (the tensor whose memory holds it, element offset): the
+    in-place Concat slices, then the views (chains followed)."""
+    root = dict(placed)
     for node in graph.nodes:  # topological: a view's source is resolved first
-        if node.name in alias:
+        if node.name in alias and node.op != "Concat":
             src = alias[node.name]
-            root[node.outputs[0]] = root.get(src, src)
+            root[node.outputs[0]] = root.get(src, (src, 0))
     return root
 
 
-def _buffers(graph: Graph, executed: list[LoweredLayer], root: dict[str, str]) -> list[Buffer]:
+def _buffers(graph: Graph, executed: list[LoweredLayer], root: dict[str, tuple[str, int]]) -> list[Buffer]:
     nodes = {n.name: n for n in graph.nodes}
     first: dict[str, int] = {}
     last: dict[str, int] = {}
@@ -125,11 +166,12 @@ def _buffers(graph: Graph, executed: list[LoweredLayer], root: dict[str, str]) -
         node = nodes[layer.node_name]
         for out in node.outputs:
             if out:
-                first.setdefault(out, step)
-                last[out] = max(last.get(out, step), step)
+                r = root.get(out, (out, 0))[0]
+                first.setdefault(r, step)
+                last[r] = max(last.get(r, step), step)
         for name in node.inputs:
             if name:
-                r = root.get(name, name)
+                r = root.get(name, (name, 0))[0]
                 last[r] = max(last.get(r, step), step)
     external = set(graph.inputs) | set(graph.outputs)
     buffers = [Buffer(name, graph.tensors[name].nbytes, first[name], last[name])

@@ -20,6 +20,9 @@ class Tile:
     mr: int
     lmul: int
     name: str  # the C function
+    # The same-MR LMUL-1 kernel the drivers run on the columns past the last
+    # full vector step, if the family has one (None: `name` does every column).
+    tail: str | None = None
 
 
 @dataclass(frozen=True)

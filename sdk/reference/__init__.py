@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rvpack.sdk.bundle.manifest import TensorSpec
+from rvpack.sdk.bundle.manifest import Manifest, TensorSpec
 from rvpack.sdk.errors import RvpackError, ToolMissingError
 
 
@@ -22,6 +22,13 @@ class ReferenceUnavailableError(RvpackError):
 # absolute floor, for outputs that are all near zero).
 REL_TOLERANCE = 1e-4
 ABS_FLOOR = 1e-6
+
+
+def tolerance_of(manifest: Manifest) -> float:
+    """The relative tolerance a bundle's outputs are checked with: REL_TOLERANCE,
+    or more where the build chose an algorithm with a stated larger error
+    (Winograd F(6,3)); recorded by the compiler as build.check_tolerance."""
+    return float(manifest.build.get("check_tolerance", REL_TOLERANCE))
 
 
 def make_inputs(specs: list[TensorSpec], seed: int = 0) -> list[np.ndarray]:

@@ -134,7 +134,13 @@ class InstructionMix:
     def to_json(self) -> dict:
         return {"scalar": self.scalar, "scalar_memory": self.scalar_memory, "vsetvl": self.vsetvl,
                 "vector": dict(sorted(self.vector.items())), "vector_memory": dict(sorted(self.vector_memory.items())),
-                "total": self.total}
+                "groups": {str(g): n for g, n in sorted(self.groups.items())}, "total": self.total}
+
+    @staticmethod
+    def from_json(data: dict) -> "InstructionMix":
+        return InstructionMix(int(data["scalar"]), int(data["scalar_memory"]), int(data["vsetvl"]),
+                              Counter(data["vector"]), Counter(data["vector_memory"]),
+                              Counter({Fraction(g): int(n) for g, n in data["groups"].items()}))
 
 
 def _minus(a: Counter[K], b: Counter[K]) -> Counter[K]:

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rvpack.sdk.errors import UnsupportedTargetError
+
 
 @dataclass(frozen=True)
 class CoreModel:
@@ -50,3 +52,11 @@ CORE_MODELS: dict[str, CoreModel] = {m.name: m for m in (
     CoreModel("dlen=vlen", "DLEN = VLEN (a datapath as wide as the registers)", None),
 )}
 DEFAULT_CORE = "x60"
+
+
+def core_model_named(name: str) -> CoreModel:
+    """The core model called `name`, or a clear error (--core)."""
+    if name not in CORE_MODELS:
+        raise UnsupportedTargetError(f"--core {name} is not a core model",
+                                     hint="choose one of: " + ", ".join(CORE_MODELS))
+    return CORE_MODELS[name]

@@ -16,6 +16,7 @@ from pathlib import Path
 from rvpack.sdk.codegen.calls import LoweredLayer
 from rvpack.sdk.codegen.lower import Lowering
 from rvpack.sdk.codegen.tiles import GemmProblem, Tile, TileChooser
+from rvpack.sdk.errors import UnsupportedTargetError
 from rvpack.sdk.ir.graph import Graph, Node
 from rvpack.sdk.targets.cores import CORE_MODELS, DEFAULT_CORE, CoreModel
 
@@ -55,7 +56,8 @@ class KernelIsa:
     tile_families: families `--tune` can measure; cost_model estimates a
         tile's modelled cycles for a problem on a core model (lower is
         better) when nothing is measured.
-    gemm_bench: the Bazel label of the ISA's GEMM benchmark program (kernel_bench)."""
+    gemm_bench: the Bazel label of the ISA's GEMM benchmark program (kernel_bench).
+    algorithms: convolution algorithms `rvpack build --algorithm` may force."""
 
     name: str
     description: str = ""
@@ -68,6 +70,7 @@ class KernelIsa:
     tile_families: tuple[TileFamily, ...] = ()
     cost_model: Callable[[GemmProblem, Tile, CoreModel], float] | None = None
     gemm_bench: str | None = None
+    algorithms: tuple[str, ...] = ()  # convolution algorithms a build may force (--algorithm)
 
     def choose_by_model(self, problem: GemmProblem, tiles: tuple[Tile, ...],
                         core: CoreModel = CORE_MODELS[DEFAULT_CORE]) -> tuple[Tile, str]:
@@ -77,11 +80,16 @@ class KernelIsa:
         model = self.cost_model
         return min(tiles, key=lambda t: (model(problem, t, core), -t.mr * t.lmul)), ""
 
-    def lowering(self, choose_tile: TileChooser | None = None,
-                 core: CoreModel = CORE_MODELS[DEFAULT_CORE]) -> Lowering:
+    def lowering(self, choose_tile: TileChooser | None = None, core: CoreModel = CORE_MODELS[DEFAULT_CORE],
+                 algorithm: str = "auto") -> Lowering:
         """The Lowering of this ISA; tiles chosen by choose_tile, else by the
-        cost model for `core`."""
+        cost model for `core`; `algorithm` forces the convolution algorithm
+        where the ISA has several (see its `algorithms`)."""
+        if algorithm != "auto" and algorithm not in self.algorithms:
+            raise UnsupportedTargetError(f"--algorithm {algorithm}: kernel ISA {self.name} does not have it",
+                                         hint="choose one of: " + ", ".join(("auto", *self.algorithms)))
         if choose_tile is None and self.cost_model is not None:
             def choose_tile(problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
                 return self.choose_by_model(problem, tiles, core)
-        return Lowering(rules=self.rules, twins=self.twins, choose_tile=choose_tile)
+        return Lowering(rules=self.rules, twins=self.twins, choose_tile=choose_tile,
+                        options={"core": core.name, "algorithm": algorithm})

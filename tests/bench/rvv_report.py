@@ -1,4 +1,4 @@
-"""The RVV 1.0 benchmark report (issue #4's figures), all on Spike, exact:
+"""The RVV 1.0 benchmark report (issues #4 and #10), all on Spike, exact:
 
     .venv/bin/python -m tests.bench.rvv_report                       # GEMM + both models at VLEN 256
     .venv/bin/python -m tests.bench.rvv_report --vlen 128 256 512 --layers
@@ -31,6 +31,7 @@ from rvpack.sdk import kernel_bench
 from rvpack.sdk.bench import BenchResult, bench_bundle
 from rvpack.sdk.compiler import build_bundle
 from rvpack.sdk.targets import get_target
+from rvpack.sdk.targets.cores import CORE_MODELS
 from tests.conftest import package_path
 from tests.e2e.light_models import randomized
 
@@ -46,7 +47,8 @@ def gemm_macs(result: BenchResult) -> int:
 
 def report_gemm(vlens: list[int]) -> None:
     elf = kernel_bench.build_gemm_bench()
-    table = Table(title="256x256x256 GEMM on Spike: MACs per retired instruction", title_justify="left")
+    table = Table(title="256x256x256 GEMM on Spike: MACs per retired instruction / per modelled cycle at DLEN 128 "
+                        "(x60) / at DLEN = VLEN", title_justify="left")
     table.add_column("family")
     table.add_column("kernel")
     for vlen in vlens:
@@ -54,7 +56,8 @@ def report_gemm(vlens: list[int]) -> None:
     runs = {vlen: kernel_bench.run_gemm_bench(vlen, elf) for vlen in vlens}
     for i, first in enumerate(runs[vlens[0]]):
         table.add_row(first.family, first.kernel.removeprefix("rvpack_").removesuffix("__rvv"),
-                      *(f"{runs[v][i].macs_per_instruction:.2f}" for v in vlens))
+                      *(f"{runs[v][i].macs_per_instruction:.2f} / {runs[v][i].macs_per_cycle(CORE_MODELS['x60']):.2f}"
+                        f" / {runs[v][i].macs_per_cycle(CORE_MODELS['dlen=vlen']):.2f}" for v in vlens))
     console.print(table)
 
 
@@ -65,12 +68,17 @@ def report_model(name: str, vlens: list[int], work: Path, layers: bool) -> None:
                           model_path=path)
     rvv_bundle = build_bundle(path, get_target("rvv1.0"), work / f"{name}_rvv.rvpack", force=True).bundle
     results = {vlen: bench_bundle(rvv_bundle, vlen=vlen, model_path=path) for vlen in vlens}
-    table = Table(title=f"{name} (random weights, seed 7): one whole inference on Spike", title_justify="left")
-    for column in ("target", "VLEN", "instructions", "Conv/Gemm MACs per instr", "fewer than rv64gc", "checked"):
+    table = Table(title=f"{name} (random weights, seed 7): one whole inference on Spike; MACs per modelled cycle "
+                        "(all MACs, dense formula) and fraction of the FMA peak per core model", title_justify="left")
+    for column in ("target", "VLEN", "instructions", "Conv/Gemm MACs per instr", "fewer than rv64gc",
+                   *(f"{core} MACs/cycle" for core in CORE_MODELS), "checked"):
         table.add_column(column, justify="right")
     for label, vlen, r in [("rv64gc", "-", scalar)] + [("rvv1.0", str(v), r) for v, r in results.items()]:
+        rates = [f"{r.macs_per_cycle(r.total_macs, r.total_mix, core):.2f} "
+                 f"({100 * r.peak_fraction(r.total_macs, r.total_mix, core):.0f}%)" for core in CORE_MODELS.values()]
         table.add_row(label, vlen, f"{r.total_instructions:,}", f"{gemm_macs(r) / r.total_instructions:.2f}",
-                      f"{scalar.total_instructions / r.total_instructions:.1f}x", "ok" if r.check_passed else "FAILED")
+                      f"{scalar.total_instructions / r.total_instructions:.1f}x", *rates,
+                      "ok" if r.check_passed else "FAILED")
     console.print(table)
     if layers:
         report_layers(name, scalar, results)

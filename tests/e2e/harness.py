@@ -37,13 +37,16 @@ def build(model: Path, out: Path, target: str = "rv64gc", shapes=None, name: str
 
 
 def check(bundle: Bundle, model: Path, inputs: list[np.ndarray] | None = None, vlen: int | None = None,
-          rel_tolerance: float = reference.REL_TOLERANCE) -> Checked:
+          rel_tolerance: float | None = None) -> Checked:
+    """Runs the bundle and compares with the reference, within rel_tolerance
+    (default: the bundle's own check tolerance, as `rvpack run --check`)."""
     m = bundle.manifest
     if inputs is None:
         inputs = reference.make_inputs(m.inputs, seed=0)
     result = _run(bundle, inputs, vlen)
     refs = reference.run_reference(model, m.model["format"], [s.name for s in m.inputs], inputs)
-    comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs, rel_tolerance)
+    comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs,
+                                     reference.tolerance_of(m) if rel_tolerance is None else rel_tolerance)
     return Checked(bundle, result, refs, comparisons)
 
 

@@ -572,13 +572,54 @@ static int run_conv_tests(const char* filter) {
   return rvv_test_summary("conv");
 }
 
+// pack: the RVV run-time packers write the same bytes as the scalar ones, for
+// every MR of the registry, row counts around MR and K around the vector length,
+// rows stored by rows (weights, with and without bias) and by columns (pixels).
+static int run_pack_tests(void) {
+  static const size_t kRows[] = {1, 2, 5, 7, 8, 9, 16, 29};
+  static const size_t kK[] = {1, 3, 8, 17, 64};
+  for (size_t vi = 0; vi < NVARIANTS; vi++) {
+    const size_t mr = kVariants[vi].mr;
+    for (size_t ri = 0; ri < RVV_TEST_COUNT(kRows); ri++) {
+      for (size_t ki = 0; ki < RVV_TEST_COUNT(kK); ki++) {
+        const size_t rows = kRows[ri], k = kK[ki], stride = k + 3, n = rvpack_f32_convgemm_packed_floats(mr, rows, k);
+        float* src = rvv_test_xmalloc(rows * stride * sizeof(float));
+        float* bias = rvv_test_xmalloc(rows * sizeof(float));
+        for (size_t i = 0; i < rows * stride; i++) src[i] = rvv_test_rand_unit();
+        for (size_t i = 0; i < rows; i++) bias[i] = rvv_test_rand_unit();
+        float* want = rvv_test_sentinel_floats(n);
+        float* got = rvv_test_sentinel_floats(n);
+        for (int form = 0; form < 3; form++) {
+          if (form < 2) {
+            rvpack_f32_convgemm_pack_weights(mr, rows, k, src, stride * sizeof(float), form ? bias : NULL, want);
+            rvpack_f32_convgemm_pack_weights__rvv(mr, rows, k, src, stride * sizeof(float), form ? bias : NULL, got);
+          } else {  // src read by columns: K columns of `rows` contiguous floats
+            rvpack_f32_convgemm_pack_columns(mr, rows, k, src, rows * sizeof(float), want);
+            rvpack_f32_convgemm_pack_columns__rvv(mr, rows, k, src, rows * sizeof(float), got);
+          }
+          if (memcmp(want, got, n * sizeof(float)) == 0) {
+            rvv_test_passed++;
+          } else {
+            rvv_test_fail("pack mr=%zu rows=%zu k=%zu form=%d: the RVV packer differs", mr, rows, k, form);
+          }
+        }
+        free(src);
+        free(bias);
+        free(want);
+        free(got);
+      }
+    }
+  }
+  return rvv_test_summary("pack");
+}
+
 int main(int argc, char** argv) {
   const char* mode = argc >= 2 ? argv[1] : "";
   const char* filter = argc == 3 ? argv[2] : NULL;
   const int known = strcmp(mode, "exact") == 0 || strcmp(mode, "float") == 0 || strcmp(mode, "im2col") == 0 ||
-                    strcmp(mode, "conv") == 0;
+                    strcmp(mode, "conv") == 0 || strcmp(mode, "pack") == 0;
   if (!known || argc > 3) {
-    fprintf(stderr, "usage: %s exact|float|im2col|conv [NAME_SUBSTRING]\n", argv[0]);
+    fprintf(stderr, "usage: %s exact|float|im2col|conv|pack [NAME_SUBSTRING]\n", argv[0]);
     return 2;
   }
   g_w = rvv_test_guarded_new(64 * 1024);
@@ -592,6 +633,9 @@ int main(int argc, char** argv) {
   }
   if (strcmp(mode, "conv") == 0) {
     return run_conv_tests(filter);
+  }
+  if (strcmp(mode, "pack") == 0) {
+    return run_pack_tests();
   }
   return run_gemm_tests(strcmp(mode, "float") == 0, filter);
 }

@@ -37,7 +37,8 @@ CONVGEMM = XNN / "src" / "f32-convgemm"
 def library_sources() -> list[Path]:
     """What BUILD.bazel's conv_nchw library compiles, besides the headers."""
     return (sorted((CONVGEMM / "gen").glob("*.c"))
-            + [CONVGEMM / "f32-convgemm-minmax-reference-scalar.c", CONVGEMM / "f32-convgemm-packw.c"]
+            + [CONVGEMM / "f32-convgemm-minmax-reference-scalar.c", CONVGEMM / "f32-convgemm-packw.c",
+               CONVGEMM / "f32-convgemm-packw-rvv.c"]
             + sorted((XNN / "src" / "f32-im2col").glob("*.c")))
 
 
@@ -86,6 +87,26 @@ def test_f32_conv_nchw_end_to_end(convgemm_test, vlen):
     """im2col panels (whole image, NR, 3 NR and 7 pixels wide) + each kernel
     over row blocks of MR == a direct NCHW convolution, bit for bit."""
     check_every_kernel_ran(run_mode(convgemm_test, vlen, "conv"), vlen)
+
+
+@pytest.mark.parametrize("vlen", VLENS)
+def test_rvv_packers_match_the_scalar_ones(convgemm_test, vlen):
+    """The run-time packers (MatMul's A, pixel rows' columns) write the same bytes as the references."""
+    run_mode(convgemm_test, vlen, "pack")
+
+
+def test_numpy_packing_matches_the_layout():
+    """sdk/targets/rvv/packing.py (build time) writes the layout the kernels read: blocks
+    of MR rows, biases first, then per K step the MR weights, missing rows zero."""
+    import numpy as np
+
+    from rvpack.sdk.targets.rvv.packing import pack_convgemm_weights
+
+    w = np.arange(5 * 3, dtype=np.float32).reshape(5, 3) + 1
+    bias = np.array([-1, -2, -3, -4, -5], np.float32)
+    packed = pack_convgemm_weights(4, w, bias)
+    assert packed.tolist() == [-1, -2, -3, -4, 1, 4, 7, 10, 2, 5, 8, 11, 3, 6, 9, 12,
+                               -5, 0, 0, 0, 13, 0, 0, 0, 14, 0, 0, 0, 15, 0, 0, 0]
 
 
 def test_registry_matches_gen_files_header_and_build():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from rvpack.sdk.passes.cleanup import eliminate_dead_code
 from rvpack.sdk.targets.plugin import KernelIsa, TileFamily
 from rvpack.sdk.targets.rvv.passes import pretranspose_gemm_weights
-from rvpack.sdk.targets.rvv.rules import RULES
+from rvpack.sdk.targets.rvv.rules import ALGORITHMS, RULES
 from rvpack.sdk.targets.rvv.tiles import CONVGEMM, convgemm_sources, convgemm_tiles, modelled_cost
 
 # Operator kernels of runtime/rvv with the same signature and contract as
@@ -44,4 +44,5 @@ KERNEL_ISA = KernelIsa(
                               lambda mr, nc, k: 16 * (k + 1) + k * nc + mr * nc),),
     cost_model=modelled_cost,
     gemm_bench="//third_party/xnnpack_rvv:f32_gemm_bench",
+    algorithms=ALGORITHMS,
 )

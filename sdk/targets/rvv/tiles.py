@@ -28,12 +28,15 @@ def convgemm_tiles() -> tuple[Tile, ...]:
     if not registry.exists():
         return ()
     text = registry.read_text()
-    return tuple(Tile(CONVGEMM, int(mr), int(lmul), name)
-                 for mr, lmul, name in re.findall(r"^RVPACK_UKERNEL\((\d+),\s*(\d+),\s*(\w+)\)", text, re.M))
+    entries = [(int(mr), int(lmul), name)
+               for mr, lmul, name in re.findall(r"^RVPACK_UKERNEL\((\d+),\s*(\d+),\s*(\w+)\)", text, re.M)]
+    lmul1 = {mr: name for mr, lmul, name in entries if lmul == 1}
+    return tuple(Tile(CONVGEMM, mr, lmul, name, lmul1.get(mr) if lmul > 1 else None) for mr, lmul, name in entries)
 
 
 def convgemm_sources() -> list[Path]:
-    return sorted((CONVGEMM_DIR / "gen").glob("*.c"))
+    """The kernels and the tune shim that calls them: both shape a measured count."""
+    return sorted((CONVGEMM_DIR / "gen").glob("*.c")) + [CONVGEMM_DIR / f"{CONVGEMM}-tune.c"]
 
 
 # The kernel loop's scalar work per K step besides the MR weight loads: one B
@@ -51,7 +54,16 @@ def modelled_cost(problem: GemmProblem, tile: Tile, core: CoreModel) -> float:
     row) and MR stores. A vector instruction costs its full LMUL even on a
     partial chunk, and missing rows of a block are computed: wasted lanes and
     rows count as work."""
-    v = core.vector_cycles(tile.lmul, ASSUMED_VLEN)
     lanes = tile.lmul * ASSUMED_VLEN // 32
-    per_chunk = (problem.k * (tile.mr + v + tile.mr * v + LOOP_SCALAR_PER_K) + 4 * tile.mr * v + CHUNK_SCALAR)
-    return sum(n * -(-width // lanes) * per_chunk for (_, width), n in problem.calls(tile.mr).items())
+
+    def chunk(lmul: int) -> float:
+        v = core.vector_cycles(lmul, ASSUMED_VLEN)
+        return problem.k * (tile.mr + v + tile.mr * v + LOOP_SCALAR_PER_K) + 4 * tile.mr * v + CHUNK_SCALAR
+
+    def call(width: int) -> float:
+        if tile.tail is None:
+            return -(-width // lanes) * chunk(tile.lmul)
+        rest = width % lanes  # the tail kernel's columns: LMUL-1 steps of ASSUMED_VLEN / 32
+        return width // lanes * chunk(tile.lmul) + -(-rest // (ASSUMED_VLEN // 32)) * chunk(1)
+
+    return sum(n * call(width) for (_, width), n in problem.calls(tile.mr).items())

@@ -24,8 +24,7 @@ extern const uint8_t snapshot_net_weights[];
 /* Layer 0: Conv 'Conv_0' -> [1, 8, 8, 8] */
 static const rvpack_conv2d_rvv_params_t layer0_p0 = {
   .conv = {.batch = 1, .in_channels = 3, .in_height = 16, .in_width = 16, .out_channels = 8, .out_height = 8, .out_width = 8, .kernel_height = 3, .kernel_width = 3, .stride_height = 2, .stride_width = 2, .dilation_height = 1, .dilation_width = 1, .pad_top = 1, .pad_left = 1, .groups = 1, .act = {RVPACK_ACT_RELU, 0.0f, 0.0f}},
-  .ukernel = rvpack_f32_convgemm_minmax_ukernel_8x2v__rvv,
-  .mr = 8,
+  .tile = {.ukernel = rvpack_f32_convgemm_minmax_ukernel_8x2v__rvv, .tail = rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv, .mr = 8, .lmul = 2},
   .panel_pixels = 64,
 };
 static void layer0(uint8_t* arena, const void* const* in, void* const* out) {
@@ -95,8 +94,7 @@ static void layer3(uint8_t* arena, const void* const* in, void* const* out) {
 /* Layer 4: Gemm 'Gemm_6' -> [1, 10] */
 static const rvpack_matmul_rvv_params_t layer4_p0 = {
   .matmul = {.batch = 1, .m = 1, .n = 10, .k = 8, .a_batch_stride = 0, .b_batch_stride = 0, .y_batch_stride = 0, .a_transposed = 0, .b_transposed = 0, .bias_kind = RVPACK_BIAS_NONE, .alpha = 1.0f, .beta = 1.0f, .act = {RVPACK_ACT_NONE, 0.0f, 0.0f}},
-  .ukernel = rvpack_f32_convgemm_minmax_ukernel_1x2v__rvv,
-  .mr = 1,
+  .tile = {.ukernel = rvpack_f32_convgemm_minmax_ukernel_1x8v__rvv, .tail = rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv, .mr = 1, .lmul = 8},
 };
 static void layer4(uint8_t* arena, const void* const* in, void* const* out) {
   (void)arena;

@@ -12,6 +12,7 @@
 #include "rvpack_rvv/convgemm.h"
 #include "rvpack_rvv/im2col.h"
 #include "rvpack_rvv/microparams.h"
+#include "rvpack_rvv/winograd.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,6 +33,50 @@ static inline struct rvpack_f32_minmax_params rvpack_rvv_clamp_of(const rvpack_a
   }
 }
 
+/* The im2col geometry of conv c over `channels` input channels (one group's). */
+static inline struct rvpack_im2col_params rvpack_rvv_im2col_of(const rvpack_conv2d_params_t* c, size_t channels) {
+  const struct rvpack_im2col_params im2col = {
+      .channels = channels,
+      .input_height = (size_t)c->in_height,
+      .input_width = (size_t)c->in_width,
+      .kernel_height = (size_t)c->kernel_height,
+      .kernel_width = (size_t)c->kernel_width,
+      .stride_height = (size_t)c->stride_height,
+      .stride_width = (size_t)c->stride_width,
+      .dilation_height = (size_t)c->dilation_height,
+      .dilation_width = (size_t)c->dilation_width,
+      .pad_top = (size_t)c->pad_top,
+      .pad_left = (size_t)c->pad_left,
+      .output_height = (size_t)c->out_height,
+      .output_width = (size_t)c->out_width,
+  };
+  return im2col;
+}
+
+/* A GEMM tile of the drivers below: a convgemm microkernel of MR rows and
+ * LMUL registers of columns and, optionally, the same-MR LMUL-1 kernel for
+ * the columns past its last full vector step (NR = LMUL * VLEN / 32 at run
+ * time): a partial step then costs LMUL-1 vectors instead of a full group. */
+typedef struct rvpack_convgemm_tile {
+  rvpack_f32_convgemm_minmax_ukernel_fn ukernel;
+  rvpack_f32_convgemm_minmax_ukernel_fn tail; /* NULL: the ukernel does every column */
+  int32_t mr;
+  int32_t lmul;
+} rvpack_convgemm_tile_t;
+
+/* rows (<= mr) x nc of one packed block, as rvpack_f32_convgemm_minmax_ukernel_fn. */
+static inline void rvpack_convgemm_tile_run(const rvpack_convgemm_tile_t* t, size_t rows, size_t nc, size_t kc,
+                                            const float* w, const float* b, size_t b_stride, float* c,
+                                            size_t c_stride, const struct rvpack_f32_minmax_params* params) {
+  size_t main = nc;
+  if (t->tail != NULL) {
+    const size_t nr = rvpack_f32_convgemm_rvv_nr((size_t)t->lmul);
+    main = nc / nr * nr;
+  }
+  if (main != 0) t->ukernel(rows, main, kc, w, b, b_stride, c, c_stride, params);
+  if (main != nc) t->tail(rows, nc - main, kc, w, b + main, b_stride, c + main, c_stride, params);
+}
+
 /* Convolution as one GEMM per group over output pixels (see conv2d_nchw_rvv.c).
  * conv.act must be NONE, RELU or CLAMP (a min/max clamp). panel_pixels == 0
  * means a 1x1, stride-1, unpadded conv that reads the input directly;
@@ -41,13 +86,45 @@ static inline struct rvpack_f32_minmax_params rvpack_rvv_clamp_of(const rvpack_a
  * the code generator packs them at build time (sdk/targets/rvv/packing.py). */
 typedef struct rvpack_conv2d_rvv_params {
   rvpack_conv2d_params_t conv;
-  rvpack_f32_convgemm_minmax_ukernel_fn ukernel;
-  int32_t mr; /* rows the ukernel computes per call (its MR) */
+  rvpack_convgemm_tile_t tile;
   int32_t panel_pixels;
 } rvpack_conv2d_rvv_params_t;
 
 void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* packed,
                                  float* output, float* scratch);
+
+/* Convolution with the output pixels as the GEMM's rows (groups 1; see
+ * conv2d_pixel_rows_rvv.c): vectors over output channels, for layers with
+ * few pixels and many channels. `weights_t` is W^T, [K][OC] rows (the code
+ * generator transposes it); bias may be NULL. direct: a 1x1, stride-1,
+ * unpadded conv reads the input itself; otherwise an im2col panel of every
+ * pixel is packed first. Scratch: (direct ? 0 : K * P) + ceil(P / MR) * MR *
+ * (K + 1) + P * OC floats. */
+typedef struct rvpack_conv2d_pixel_rows_rvv_params {
+  rvpack_conv2d_params_t conv;
+  rvpack_convgemm_tile_t tile;
+  int32_t direct;
+} rvpack_conv2d_pixel_rows_rvv_params_t;
+
+void rvpack_f32_conv2d_nchw_pixel_rows__rvv(const rvpack_conv2d_pixel_rows_rvv_params_t* p, const float* input,
+                                            const float* weights_t, const float* bias, float* output,
+                                            float* scratch);
+
+/* Convolution by Winograd F(tile x tile, 3x3): kernel 3x3, stride 1, dilation
+ * 1, groups 1 (conv2d_winograd_rvv.c). `packed` holds the transformed weights
+ * G g G^T of every point, each packed for the microkernel (no bias: `bias`,
+ * or NULL, is added by the output transform). Scratch: see the source. */
+typedef struct rvpack_conv2d_winograd_rvv_params {
+  rvpack_conv2d_params_t conv;
+  rvpack_convgemm_tile_t gemm;
+  int32_t tile; /* M of F(M, 3) */
+  rvpack_f32_winograd_input_fn input_transform;
+  rvpack_f32_winograd_output_fn output_transform;
+  int32_t panel_tile_rows; /* tile rows per panel (bounds the scratch) */
+} rvpack_conv2d_winograd_rvv_params_t;
+
+void rvpack_f32_conv2d_winograd__rvv(const rvpack_conv2d_winograd_rvv_params_t* p, const float* input,
+                                     const float* packed, const float* bias, float* output, float* scratch);
 
 /* ---- same-signature vector twins of kernels.h ----------------------------
  * Each computes exactly what its __scalar twin in kernels.h computes (same
@@ -118,8 +195,7 @@ void rvpack_copy_strided__rvv(const rvpack_copy_params_t* p, const void* x, void
  * alpha = beta = 1), else applied by a vector epilogue. */
 typedef struct rvpack_matmul_rvv_params {
   rvpack_matmul_params_t matmul;
-  rvpack_f32_convgemm_minmax_ukernel_fn ukernel;
-  int32_t mr; /* rows the ukernel computes per call (its MR) */
+  rvpack_convgemm_tile_t tile;
 } rvpack_matmul_rvv_params_t;
 
 void rvpack_f32_matmul__rvv(const rvpack_matmul_rvv_params_t* p, const float* a, const float* b, const float* bias,

@@ -86,6 +86,21 @@ void rvpack_f32_convgemm_minmax_reference__scalar(size_t mr, size_t nc, size_t k
 void rvpack_f32_convgemm_pack_weights(size_t mr_block, size_t rows, size_t k, const float* w, size_t w_stride,
                                       const float* bias, float* packed);
 
+// The same blocks from a matrix stored by columns: element (row i, step kk) at
+// ((const float*) ((char*) x + kk * x_stride))[i] (e.g. the pixels of an im2col
+// panel as the rows), with zero biases.
+void rvpack_f32_convgemm_pack_columns(size_t mr_block, size_t rows, size_t k, const float* x, size_t x_stride,
+                                      float* packed);
+
+#if defined(__riscv_vector)
+// The two packers above on RISC-V Vector 1.0 (same bytes; mr_block <= 2 * VLEN / 32,
+// 8 at VLEN 128), for packing at run time.
+void rvpack_f32_convgemm_pack_weights__rvv(size_t mr_block, size_t rows, size_t k, const float* w, size_t w_stride,
+                                           const float* bias, float* packed);
+void rvpack_f32_convgemm_pack_columns__rvv(size_t mr_block, size_t rows, size_t k, const float* x, size_t x_stride,
+                                           float* packed);
+#endif
+
 // Floats of the packed weights of `rows` rows.
 static inline size_t rvpack_f32_convgemm_packed_floats(size_t mr_block, size_t rows, size_t k) {
   return (rows + mr_block - 1) / mr_block * mr_block * (k + 1);
@@ -93,12 +108,16 @@ static inline size_t rvpack_f32_convgemm_packed_floats(size_t mr_block, size_t r
 
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_4x1v__rvv)
+RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_7x1v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_1x2v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_4x2v__rvv)
+RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_7x2v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_8x2v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_1x4v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_4x4v__rvv)
+RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_5x4v__rvv)
+RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_6x4v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_7x4v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_1x8v__rvv)
 RVPACK_DECLARE_F32_CONVGEMM_MINMAX_UKERNEL_FUNCTION(rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv)

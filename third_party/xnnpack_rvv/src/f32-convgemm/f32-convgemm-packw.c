@@ -21,3 +21,19 @@ void rvpack_f32_convgemm_pack_weights(size_t mr_block, size_t rows, size_t k, co
     }
   }
 }
+
+void rvpack_f32_convgemm_pack_columns(size_t mr_block, size_t rows, size_t k, const float* x, size_t x_stride,
+                                      float* packed) {
+  for (size_t r0 = 0; r0 < rows; r0 += mr_block) {
+    const size_t n = rows - r0 < mr_block ? rows - r0 : mr_block;
+    for (size_t i = 0; i < mr_block; i++) {
+      *packed++ = 0.0f;
+    }
+    for (size_t kk = 0; kk < k; kk++) {
+      const float* col = (const float*) ((uintptr_t) x + kk * x_stride) + r0;
+      for (size_t i = 0; i < mr_block; i++) {
+        *packed++ = i < n ? col[i] : 0.0f;
+      }
+    }
+  }
+}
