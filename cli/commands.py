@@ -21,8 +21,10 @@ from rvpack.sdk.errors import RunError
 def register(app: typer.Typer) -> None:
     from rvpack.cli.bench_cmd import bench
     from rvpack.cli.deploy_cmd import deploy
+    from rvpack.cli.prune_cmd import prune
 
     app.command("build")(build)
+    app.command("prune")(prune)
     app.command("run")(run)
     app.command("inspect")(inspect)
     app.command("bench")(bench)
@@ -33,6 +35,10 @@ def register(app: typer.Typer) -> None:
 
 def _command_line() -> str:
     return "rvpack " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+
+
+SparseOption = Annotated[str, typer.Option("--sparse", help="Column-sparse kernels for weights pruned column-wise "
+                                          "(rvpack prune, or the user's training): auto (where cheaper) or off.")]
 
 
 # ---- build ------------------------------------------------------------------
@@ -55,6 +61,7 @@ def build(
     algorithm: Annotated[str, typer.Option("--algorithm", help="Force a convolution algorithm where a layer can use "
                                            "it: auto (fewest modelled cycles), im2col, winograd, winograd-f2, "
                                            "winograd-f4, winograd-f6.")] = "auto",
+    sparse: SparseOption = "auto",
 ) -> None:
     """Compile a model into a bundle: generated C + static library + runner ELF.
 
@@ -77,7 +84,7 @@ def build(
     with progress_reporter(quiet) as on_progress:
         result = build_bundle(path, tgt, out, name=name, input_shapes=shapes, force=force, command=_command_line(),
                               on_progress=on_progress, jobs=jobs, tune_vlen=tune_vlen if tune else None,
-                              core=core, algorithm=algorithm)
+                              core=core, algorithm=algorithm, sparse=sparse)
     m = result.bundle.manifest
     macs = sum(layer.macs for layer in m.layers)
     rows = [
@@ -163,6 +170,7 @@ def inspect(
     core: Annotated[str, typer.Option("--core", help="Core model of the tile and algorithm choices (models only).")] = "x60",
     algorithm: Annotated[str, typer.Option("--algorithm", help="Force a convolution algorithm (models only), as "
                                            "for build.")] = "auto",
+    sparse: SparseOption = "auto",
 ) -> None:
     """Show per-layer op, shapes, MACs, parameters, kernel choice and the arena plan.
 
@@ -189,7 +197,7 @@ def inspect(
         with tempfile.TemporaryDirectory() as tmp:
             graph, gen = compile_to_sources(model_path, get_target(target), Path(tmp),
                                             input_shapes=parse_input_shapes(input_shape) or zoo_shapes,
-                                            core=core, algorithm=algorithm)
+                                            core=core, algorithm=algorithm, sparse=sparse)
         layers = [vars(record) for record in layer_records(gen)]
         summary = {"name": gen.name, "target": target, "arena_bytes": gen.plan.peak_bytes,
                    "arena_lower_bound_bytes": gen.plan.lower_bound_bytes, "weights_bytes": gen.weights_bytes,
@@ -199,11 +207,15 @@ def inspect(
         console.print_json(json.dumps({**summary, "layers": layers}))
         return
     table = Table(title=f"{summary['name']} ({summary['target']})", title_justify="left")
-    for col in ("#", "layer", "op", "output", "MACs", "params", "kernel", "output memory"):
-        table.add_column(col, justify="right" if col in ("#", "MACs", "params") else "left")
+    any_sparse = any(layer.get("sparse_kept") is not None for layer in layers)
+    for col in ("#", "layer", "op", "output", "MACs", "params", *(("kept K",) if any_sparse else ()), "kernel",
+                "output memory"):
+        table.add_column(col, justify="right" if col in ("#", "MACs", "params", "kept K") else "left")
     for i, layer in enumerate(layers):
+        kept = layer.get("sparse_kept")
         table.add_row(str(i), layer["name"], layer["op"], "x".join(map(str, layer["output_shape"])),
                       human_count(layer["macs"]) if layer["macs"] else "", human_count(layer["params"]) if layer["params"] else "",
+                      *((f"{100 * kept:.0f}%" if kept is not None else "dense",) if any_sparse else ()),
                       layer["kernel"].removeprefix("rvpack_"), layer["storage"])
     console.print(table)
     peak, bound = summary["arena_bytes"], summary["arena_lower_bound_bytes"]

@@ -48,15 +48,16 @@ class BuildResult:
 def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name: str | None = None,
                        input_shapes: dict[str, tuple[int, ...]] | None = None, command: str = "",
                        on_progress: ProgressFn = None, tune_vlen: int | None = None, core: str = DEFAULT_CORE,
-                       algorithm: str = "auto") -> tuple[Graph, GeneratedModel]:
+                       algorithm: str = "auto", sparse: str = "auto") -> tuple[Graph, GeneratedModel]:
     """Everything up to (not including) the native build: writes src_dir.
     tune_vlen: choose GEMM tiles by counts measured on Spike at that VLEN
     (sdk/tune.py) instead of the kernel ISA's cost model; core: the core
     model (targets/cores.py) the cost model and the tuner minimise modelled
-    cycles on; algorithm: force a convolution algorithm ("auto": cheapest)."""
+    cycles on; algorithm: force a convolution algorithm ("auto": cheapest);
+    sparse: "off" keeps column-sparse weights on the dense kernels."""
     kernel_isa = kernel_isa_of(target)
     core_model = core_model_named(core)
-    kernel_isa.lowering(algorithm=algorithm)  # refuses an algorithm the ISA does not have, before any work
+    kernel_isa.lowering(algorithm=algorithm, sparse=sparse)  # refuses unknown choices before any work
     report(on_progress, "import", f"reading {model_path.name}")
     graph = load_model(model_path, input_shapes)
     report(on_progress, "import", f"{len(graph.nodes)} nodes", done=True)
@@ -73,21 +74,21 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
         f" sha256 {graph.info.sha256}",
         "Regenerate with the command above; `rvpack inspect` shows the plan.",
     ]
-    chooser = (_tune(graph, target, kernel_isa, tune_vlen, core_model, algorithm, on_progress).choose
+    chooser = (_tune(graph, target, kernel_isa, tune_vlen, core_model, algorithm, sparse, on_progress).choose
                if tune_vlen is not None else None)
     report(on_progress, "codegen", "lowering and planning the arena")
-    generated = generate(graph, src_dir, bundle_name, header, kernel_isa.lowering(chooser, core_model, algorithm),
+    generated = generate(graph, src_dir, bundle_name, header, kernel_isa.lowering(chooser, core_model, algorithm, sparse),
                          kernel_isa.headers)
     report(on_progress, "codegen", f"{len(generated.executed)} layers, arena {generated.plan.peak_bytes} B", done=True)
     return graph, generated
 
 
 def _tune(graph: Graph, target: Target, kernel_isa: KernelIsa, vlen: int, core: CoreModel, algorithm: str,
-          on_progress: ProgressFn) -> SpikeTuner:
+          sparse: str, on_progress: ProgressFn) -> SpikeTuner:
     """A tuner holding counts for every candidate tile of every layer: one
     lowering with the tuner as the chooser records what to measure."""
     tuner = SpikeTuner(target, kernel_isa, vlen, core)
-    lower_graph(graph, kernel_isa.lowering(tuner.choose, core, algorithm))
+    lower_graph(graph, kernel_isa.lowering(tuner.choose, core, algorithm, sparse))
     tuner.measure_missing(on_progress)
     return tuner
 
@@ -95,7 +96,8 @@ def _tune(graph: Graph, target: Target, kernel_isa: KernelIsa, vlen: int, core: 
 def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str | None = None,
                  input_shapes: dict[str, tuple[int, ...]] | None = None, force: bool = False,
                  command: str = "", on_progress: ProgressFn = None, jobs: int | None = None,
-                 tune_vlen: int | None = None, core: str = DEFAULT_CORE, algorithm: str = "auto") -> BuildResult:
+                 tune_vlen: int | None = None, core: str = DEFAULT_CORE, algorithm: str = "auto",
+                 sparse: str = "auto") -> BuildResult:
     from rvpack.sdk.build.bazel import build_bundle as bazel_build
 
     if out_dir.exists() and not force:
@@ -109,7 +111,7 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         t0 = time.monotonic()
         graph, generated = compile_to_sources(model_path, target, src, name=name, input_shapes=input_shapes,
                                               command=command, on_progress=on_progress, tune_vlen=tune_vlen,
-                                              core=core, algorithm=algorithm)
+                                              core=core, algorithm=algorithm, sparse=sparse)
         seconds["compile"] = time.monotonic() - t0
 
         t0 = time.monotonic()
@@ -127,7 +129,7 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         shutil.copy2(artifacts.library, staging / "lib" / f"lib{generated.name}.a")
         shutil.copy2(artifacts.runner, staging / "bin" / f"{generated.name}_run")
         manifest = _manifest(graph, generated, target, artifacts.toolchain, input_shapes, command,
-                             {"core_model": core, "algorithm": algorithm, "tune_vlen": tune_vlen,
+                             {"core_model": core, "algorithm": algorithm, "sparse": sparse, "tune_vlen": tune_vlen,
                               "check_tolerance": max([REL_TOLERANCE] + [layer.rel_error for layer in generated.executed])})
         (staging / "manifest.json").write_text(manifest.to_json())
 
@@ -154,7 +156,7 @@ def layer_records(gen: GeneratedModel) -> list[LayerRecord]:
         shape, storage = gen.layer_outputs[layer.node_name]
         ran = layer.node_name in executed
         records.append(LayerRecord(layer.node_name, layer.op, layer.kernel if ran else "view", layer.macs, layer.params,
-                                   shape, ran, storage))
+                                   shape, ran, storage, layer.kept_fraction if ran else None))
     return records
 
 

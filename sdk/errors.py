@@ -39,6 +39,32 @@ class UnsupportedModelError(RvpackError):
         return "\n".join(lines) if self.problems else super().__str__()
 
 
+class RootCauses:
+    """Problems of a pass over many nodes, kept to their root causes: a node
+    that fails while reading the output of a node that failed is counted as a
+    consequence, not listed (one unsupported operator early in a model would
+    otherwise make every node after it a line of the error)."""
+
+    def __init__(self) -> None:
+        self.roots: list[str] = []
+        self.consequences = 0
+        self._failed: set = set()
+
+    def failed(self, inputs, outputs, problem: str) -> None:
+        if any(i in self._failed for i in inputs):
+            self.consequences += 1
+        else:
+            self.roots.append(problem)
+        self._failed.update(outputs)
+
+    def raise_if_any(self, message: str, hint: str = "") -> None:
+        if not self.roots:
+            return
+        more = (f"; {self.consequences} more node(s) depend on them and were not checked"
+                if self.consequences else "")
+        raise UnsupportedModelError(f"{message}: {len(self.roots)} root cause(s){more}", self.roots, hint=hint)
+
+
 class ShapeError(RvpackError):
     """Shapes are dynamic or inconsistent where a static shape is needed."""
 

@@ -15,6 +15,7 @@ scalar reference before counting it:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 import subprocess
@@ -63,22 +64,31 @@ class GemmCount:
         return self.macs_per_cycle(core) / core.fma_peak(self.vlen)
 
 
-def gemm_bench_target(name: str = "rvv1.0") -> Target:
-    """The target whose kernel ISA's GEMM bench runs (KernelIsa.gemm_bench)."""
+def bench_target(name: str, program: str, what: str) -> Target:
+    """Target `name`, if its kernel ISA has the bench program `program` (a
+    KernelIsa field holding a Bazel label, e.g. "gemm_bench")."""
     target = registry().target(name)
-    if kernel_isa_of(target).gemm_bench is None:
-        raise UnsupportedTargetError(f"target {name} has no GEMM benchmark",
+    if getattr(kernel_isa_of(target), program) is None:
+        raise UnsupportedTargetError(f"target {name} has no {what}",
                                      hint="choose a target with vector kernels, e.g. rvv1.0")
     return target
 
 
-def build_gemm_bench(target: Target | None = None) -> Path:
+def build_bench_program(target: Target, program: str) -> Path:
     from rvpack.sdk.build.bazel import build_baremetal_program
 
-    target = target or gemm_bench_target()
-    label = kernel_isa_of(target).gemm_bench
+    label = getattr(kernel_isa_of(target), program)
     assert label is not None
     return build_baremetal_program(label, target)
+
+
+def gemm_bench_target(name: str = "rvv1.0") -> Target:
+    """The target whose kernel ISA's GEMM bench runs (KernelIsa.gemm_bench)."""
+    return bench_target(name, "gemm_bench", "GEMM benchmark")
+
+
+def build_gemm_bench(target: Target | None = None) -> Path:
+    return build_bench_program(target or gemm_bench_target(), "gemm_bench")
 
 
 def parse_gemm_bench(stdout: str, vlen: int = 0) -> list[GemmCount]:
@@ -101,34 +111,56 @@ def run_gemm_bench(vlen: int, elf: Path | None = None, timeout: float = 1800.0,
                    target: Target | None = None, profile: bool = True) -> list[GemmCount]:
     """Counts every GEMM kernel at `vlen` on Spike (builds the program if elf
     is None); with `profile`, each count carries its instruction mix."""
-    from rvpack.sdk.runners import spike, spike_profile
-
     target = target or gemm_bench_target()
     elf = elf or build_gemm_bench(target)
+    stdout, mixes = run_counting_program(elf, target, vlen, timeout, profile)
+    counts = parse_gemm_bench(stdout, vlen)
+    return [dataclasses.replace(c, mix=mix)
+            for c, mix in zip(counts, matched_mixes(counts, mixes, "the GEMM bench"))]
+
+
+def run_counting_program(elf: Path, target: Target, vlen: int, timeout: float = 1800.0,
+                         profile: bool = True) -> tuple[str, list[InstructionMix] | None]:
+    """Runs a bare-metal bench that brackets each counted run with the fused
+    counter reads + profile markers (runtime/baremetal/spike_profile.cc) on
+    Spike at `vlen`: its stdout and, with `profile`, the instruction mix of
+    each counted run, in order (None without)."""
+    from rvpack.sdk.runners import spike, spike_profile
+
     isa = spike.isa_for(target.spec(), vlen)
     if not profile:
         stdout, _, _ = spike.run_program(elf, isa, timeout)
-        return parse_gemm_bench(stdout, vlen)
-    with tempfile.TemporaryDirectory(prefix="rvpack-gemm-profile-") as tmp:
+        return stdout, None
+    with tempfile.TemporaryDirectory(prefix="rvpack-bench-profile-") as tmp:
         out = Path(tmp) / "profile.txt"
         stdout, _, _ = spike.run_program(elf, isa, timeout,
                                          extra=spike_profile.spike_arguments(spike.spike_executable().parents[2]),
                                          env={"RVPACK_SPIKE_PROFILE": str(out)})
         windows = spike_profile.parse_profile(out.read_text(), elf.name)
-    counts = parse_gemm_bench(stdout, vlen)
-    # Two markers per counted kernel: the window ending at the second is the
+    # Two markers per counted run: the window ending at the second is the
     # counted run minus the counter read and that marker (2 scalar instructions).
-    if len(windows) != 2 * len(counts):
-        raise RunError(f"the GEMM bench profile has {len(windows)} windows for {len(counts)} kernels")
+    if len(windows) % 2:
+        raise RunError(f"{elf.name}: the profile has an odd number of windows ({len(windows)})")
     image = spike_profile.ElfImage(elf)
-    out_counts = []
-    for i, c in enumerate(counts):
-        mix = spike_profile.window_mix(windows[2 * i + 1], image)
+    mixes = []
+    for window in windows[1::2]:
+        mix = spike_profile.window_mix(window, image)
         mix.add_scalar(SCALAR, 2)
+        mixes.append(mix)
+    return stdout, mixes
+
+
+def matched_mixes(counts: list, mixes: list[InstructionMix] | None, what: str) -> list[InstructionMix | None]:
+    """The mix of each count (each has .kernel and .instructions), checked to
+    sum to it exactly; Nones without a profile."""
+    if mixes is None:
+        return [None] * len(counts)
+    if len(mixes) != len(counts):
+        raise RunError(f"{what}: the profile has {len(mixes)} counted windows for {len(counts)} kernels")
+    for c, mix in zip(counts, mixes):
         if mix.total != c.instructions:
             raise RunError(f"{c.kernel}: the profile counts {mix.total} instructions, minstret {c.instructions}")
-        out_counts.append(GemmCount(c.family, c.kernel, c.mr, c.lmul, c.nr, c.instructions, vlen, mix))
-    return out_counts
+    return list(mixes)
 
 
 # ---- llvm-mca ------------------------------------------------------------------

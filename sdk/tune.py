@@ -87,8 +87,8 @@ class SpikeTuner:
     def cost(self, problem: GemmProblem, tile: Tile) -> int | None:
         """Measured instructions of the problem's calls with this tile, None if any is unmeasured."""
         total = 0
-        for (rows, pixels), n in problem.calls(tile.mr).items():
-            count = self.counts.get((tile.family, tile.name, rows, pixels, problem.k))
+        for (rows, pixels, k), n in problem.calls(tile.mr).items():
+            count = self.counts.get((tile.family, tile.name, rows, pixels, k))
             if count is None:
                 return None
             total += n * count
@@ -98,8 +98,8 @@ class SpikeTuner:
         """Modelled cycles on the tuner's core of the problem's calls with this
         tile (measured mixes), None if any call is unmeasured."""
         total = 0.0
-        for (rows, pixels), n in problem.calls(tile.mr).items():
-            mix = self.mixes.get((tile.family, tile.name, rows, pixels, problem.k))
+        for (rows, pixels, k), n in problem.calls(tile.mr).items():
+            mix = self.mixes.get((tile.family, tile.name, rows, pixels, k))
             if mix is None:
                 return None
             total += n * mix.cycles(self.core, self.vlen)
@@ -109,7 +109,7 @@ class SpikeTuner:
         costs = {t: self.cycles(problem, t) for t in tiles}
         if any(c is None for c in costs.values()):
             for t in tiles:
-                self.missing.update((t.family, t.name, rows, pixels, problem.k) for rows, pixels in problem.calls(t.mr))
+                self.missing.update((t.family, t.name, rows, pixels, k) for rows, pixels, k in problem.calls(t.mr))
             return self.kernel_isa.choose_by_model(problem, tiles, self.core)
         best = min(tiles, key=lambda t: (costs[t], -t.mr * t.lmul))
         return best, f"; tuned at VLEN {self.vlen} for {self.core.name}"
@@ -180,6 +180,7 @@ def tune_table(calls: list[CallKey], families: dict[str, TileFamily]) -> str:
     lines += ["", "const rvpack_tune_call_t rvpack_tune_calls[] = {",
               *(f"    {{{families[f].tune_shim}, (rvpack_tune_kernel_fn){name}, "
                 f"{f'(rvpack_tune_kernel_fn){tiles[name].tail}' if tiles[name].tail else 'NULL'}, {tiles[name].lmul}, "
+                f"{tiles[name].mr}, "
                 f"{rows}, {pixels}, {k}}},"
                 for f, name, rows, pixels, k in calls),
               "};", f"const int32_t rvpack_tune_num_calls = {len(calls)};",

@@ -15,13 +15,32 @@ _TYPES = {np.dtype(np.float32): tflite.TensorType.FLOAT32, np.dtype(np.int8): tf
 
 
 @dataclass
+class Level:
+    """One level of a sparse tensor's storage tree (tflite.DimensionMetadata)."""
+
+    sparse: bool
+    dense_size: int = 0  # DENSE: children per node
+    segments: list[int] = field(default_factory=list)  # SPARSE_CSR
+    indices: list[int] = field(default_factory=list)
+    index_type: str = "int32"  # the SparseIndexVector: int32, uint16 or uint8
+
+
+@dataclass
+class Sparsity:
+    traversal_order: list[int]
+    block_map: list[int]
+    levels: list[Level]
+
+
+@dataclass
 class T:
     name: str
     dtype: np.dtype
     shape: tuple[int, ...]
-    data: np.ndarray | None = None
+    data: np.ndarray | None = None  # for a sparse tensor: the stored values
     scale: float | None = None  # quantization parameters, for int8 tensors
     zero_point: int = 0
+    sparsity: Sparsity | None = None
 
 
 @dataclass
@@ -47,6 +66,52 @@ def _int_vector(b: flatbuffers.Builder, start, values: list[int]) -> int:
     for v in reversed(values):
         b.PrependInt32(v)
     return b.EndVector()
+
+
+_INDEX_VECTORS = {"int32": ("Int32Vector", "PrependInt32"), "uint16": ("Uint16Vector", "PrependUint16"),
+                  "uint8": ("Uint8Vector", "PrependUint8")}
+
+
+def _index_vector(b: flatbuffers.Builder, values: list[int], kind: str) -> tuple[int, int]:
+    """(SparseIndexVector type, table offset)."""
+    table, prepend = _INDEX_VECTORS[kind]
+    getattr(tflite, table + "StartValuesVector")(b, len(values))
+    for v in reversed(values):
+        getattr(b, prepend)(v)
+    vec = b.EndVector()
+    getattr(tflite, table + "Start")(b)
+    getattr(tflite, table + "AddValues")(b, vec)
+    return getattr(tflite.SparseIndexVector, table), getattr(tflite, table + "End")(b)
+
+
+def _sparsity(b: flatbuffers.Builder, sp: Sparsity) -> int:
+    levels = []
+    for level in sp.levels:
+        seg = idx = None
+        if level.sparse:
+            seg = _index_vector(b, level.segments, level.index_type)
+            idx = _index_vector(b, level.indices, level.index_type)
+        tflite.DimensionMetadataStart(b)
+        tflite.DimensionMetadataAddFormat(b, tflite.DimensionType.SPARSE_CSR if level.sparse
+                                          else tflite.DimensionType.DENSE)
+        tflite.DimensionMetadataAddDenseSize(b, level.dense_size)
+        if seg is not None and idx is not None:
+            tflite.DimensionMetadataAddArraySegmentsType(b, seg[0])
+            tflite.DimensionMetadataAddArraySegments(b, seg[1])
+            tflite.DimensionMetadataAddArrayIndicesType(b, idx[0])
+            tflite.DimensionMetadataAddArrayIndices(b, idx[1])
+        levels.append(tflite.DimensionMetadataEnd(b))
+    traversal = _int_vector(b, tflite.SparsityParametersStartTraversalOrderVector, sp.traversal_order)
+    block_map = _int_vector(b, tflite.SparsityParametersStartBlockMapVector, sp.block_map)
+    tflite.SparsityParametersStartDimMetadataVector(b, len(levels))
+    for o in reversed(levels):
+        b.PrependUOffsetTRelative(o)
+    dims = b.EndVector()
+    tflite.SparsityParametersStart(b)
+    tflite.SparsityParametersAddTraversalOrder(b, traversal)
+    tflite.SparsityParametersAddBlockMap(b, block_map)
+    tflite.SparsityParametersAddDimMetadata(b, dims)
+    return tflite.SparsityParametersEnd(b)
 
 
 def build(spec: ModelSpec) -> bytes:
@@ -76,6 +141,7 @@ def build(spec: ModelSpec) -> bytes:
             tflite.QuantizationParametersAddScale(b, scale)
             tflite.QuantizationParametersAddZeroPoint(b, zp)
             quant = tflite.QuantizationParametersEnd(b)
+        sparsity = _sparsity(b, t.sparsity) if t.sparsity is not None else None
         tflite.TensorStart(b)
         tflite.TensorAddShape(b, shape)
         tflite.TensorAddType(b, _TYPES[np.dtype(t.dtype)])
@@ -87,6 +153,8 @@ def build(spec: ModelSpec) -> bytes:
             tflite.TensorAddBuffer(b, 0)
         if quant is not None:
             tflite.TensorAddQuantization(b, quant)
+        if sparsity is not None:
+            tflite.TensorAddSparsity(b, sparsity)
         tensors.append(tflite.TensorEnd(b))
     codes = sorted({op.code for op in spec.ops})
     code_offsets = []

@@ -14,8 +14,9 @@ struct rvpack_tune_call;
 
 /* Runs one call as the operator drivers make it (the kernel, and its tail
  * kernel on the columns past the last full vector step when the tile has
- * one), with the operands carved from `buffer` (zeroed; sized by the table
- * for every call), and returns the instructions retired by that call alone,
+ * one), with the operands carved from `buffer` (sized by the table for every
+ * call; zero at start, and shims may leave words behind: no count depends on
+ * the values), and returns the instructions retired by that call alone,
  * read with rvpack_tune_begin() / rvpack_tune_end() right around it. */
 typedef uint64_t rvpack_tune_shim_fn(const struct rvpack_tune_call* call, float* buffer);
 
@@ -24,6 +25,7 @@ typedef struct rvpack_tune_call {
   rvpack_tune_kernel_fn ukernel;
   rvpack_tune_kernel_fn tail; /* NULL: no tail kernel */
   int32_t lmul; /* of ukernel (its NR = LMUL * VLEN / 32 sets where the tail starts) */
+  int32_t block_mr; /* the kernel's MR (the layout of its packed block) */
   int32_t mr;   /* rows of this call (<= the kernel's MR) */
   int32_t nc;   /* pixels (columns) */
   int32_t k;

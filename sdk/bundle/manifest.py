@@ -37,6 +37,8 @@ class LayerRecord:
     output_shape: list[int]
     executed: bool  # False for views (Reshape, Flatten, ...) that cost nothing
     storage: str = ""  # where the output lives: "arena[start:end]", "output k" or "view of '<tensor>'"
+    # Column-sparse layers: the fraction of K steps their row blocks keep (None: dense kernels).
+    sparse_kept: float | None = None
 
 
 @dataclass

@@ -61,6 +61,8 @@ class LoweredLayer:
     # Relative error the layer's algorithm may add beyond the f32 rounding of a
     # direct sum (Winograd's transforms); the bundle's check tolerance covers the largest.
     rel_error: float = 0.0
+    # Column-sparse layers: the fraction of the K steps their row blocks visit (None: dense).
+    kept_fraction: float | None = None
     alias_of: str | None = None  # set for pure views: output shares the input's memory
     scratch_bytes: int = 0  # arena bytes the layer needs while it runs (ScratchArg)
     # Constants the lowering made (e.g. weights packed for a microkernel), by

@@ -15,7 +15,7 @@ import numpy as np
 
 from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
 from rvpack.sdk.codegen.tiles import TileChooser
-from rvpack.sdk.errors import UnsupportedModelError
+from rvpack.sdk.errors import RootCauses, UnsupportedModelError
 from rvpack.sdk.ir.activation import NONE, UNARY_OPS, Activation, activation_of
 from rvpack.sdk.ir.graph import Graph, Node
 
@@ -68,18 +68,16 @@ def check_supported(graph: Graph) -> None:
 
 
 def lower_graph(graph: Graph, lowering: Lowering = PORTABLE) -> list[LoweredLayer]:
-    layers, problems = [], []
+    layers, problems = [], RootCauses()
     for node in graph.nodes:
         try:
             layers.append(lower_node(node, graph, lowering))
         except Unsupported as e:
-            problems.append(f"{node.describe()}: {e}")
-    if problems:
-        raise UnsupportedModelError(
-            f"{graph.name}: {len(problems)} node(s) cannot be compiled",
-            problems,
-            hint="these operators or attribute values are not supported yet (`rvpack targets` lists the operators)",
-        )
+            problems.failed(node.inputs, node.outputs, f"{node.describe()}: {e}")
+    problems.raise_if_any(
+        f"{graph.name}: node(s) cannot be compiled",
+        hint="these operators or attribute values are not supported yet (`rvpack targets` lists the operators)",
+    )
     return layers
 
 

@@ -19,7 +19,8 @@ from typing import Callable
 import numpy as np
 import tflite
 
-from rvpack.sdk.errors import ModelLoadError, ShapeError, UnsupportedModelError
+from rvpack.sdk.errors import ModelLoadError, RootCauses, ShapeError, UnsupportedModelError
+from rvpack.sdk.frontend.tflite_sparsity import SparsityError, densify
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir import onnx_ops
 from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
@@ -135,9 +136,15 @@ class _Importer:
             raw = buf.DataAsNumpy()
         else:
             return None
+        dtype = self.tfl_dtype(index)
         if t.Sparsity() is not None:
-            raise _Unsupported(f"tensor '{self.tfl_name(index)}' is sparse (DENSIFY is not supported yet)")
-        return raw.view(self.tfl_dtype(index)).reshape(self.tfl_shape(index)).copy()
+            # Densified here, as DENSIFY would at run time; column-wise zero
+            # structure then reaches the sparse kernels like any other weights.
+            try:
+                return densify(raw.view(dtype), self.tfl_shape(index), t.Sparsity())
+            except SparsityError as e:
+                raise _Unsupported(f"sparse tensor '{self.tfl_name(index)}': {e}") from None
+        return raw.view(dtype).reshape(self.tfl_shape(index)).copy()
 
     def add_tensor(self, name: str, dtype: np.dtype, shape: tuple[int, ...] | None, data: np.ndarray | None = None) -> str:
         unique = name
@@ -259,21 +266,22 @@ class _Importer:
             self.values[index] = _Value(name, "plain")
             inputs.append(name)
 
-        problems = []
+        problems = RootCauses()
         for i in range(num_ops):
             op = self.sg.Operators(i)
             code = self.model.OperatorCodes(op.OpcodeIndex())
             opname = tflite.opcode2name(max(code.BuiltinCode(), code.DeprecatedBuiltinCode()))
             out_name = self.tfl_name(int(op.Outputs(0))) if op.OutputsLength() else f"op{i}"
+            ins = [int(op.Inputs(k)) for k in range(op.InputsLength()) if op.Inputs(k) >= 0]
+            outs = [int(op.Outputs(k)) for k in range(op.OutputsLength())]
             try:
                 for k in range(op.OutputsLength()):
                     self._reject_quantized(self.tfl_dtype(int(op.Outputs(k))), f"output of {opname}")
                 self.translate(opname, op)
             except _Unsupported as e:
-                problems.append(f"node '{out_name}' ({opname}): {e}")
-        if problems:
-            raise UnsupportedModelError(f"{self.path.name}: {len(problems)} unsupported node(s)", problems,
-                                        hint="see `rvpack targets` for the supported operators")
+                problems.failed(ins, outs, f"node '{out_name}' ({opname}): {e}")
+        problems.raise_if_any(f"{self.path.name}: unsupported node(s)",
+                              hint="see `rvpack targets` for the supported operators")
 
         outputs = []
         for k in range(self.sg.OutputsLength()):
@@ -319,6 +327,12 @@ class _Importer:
         if table is not None:
             opts.Init(table.Bytes, table.Pos)
         return opts
+
+    def op_densify(self, op, ins, outs):
+        data = self.tfl_constant(ins[0])  # densified on reading
+        if data is None:
+            raise _Unsupported("only DENSIFY of constant sparse tensors is supported")
+        self.values[outs[0]] = _Value(self.const(self.tfl_name(outs[0]), data), "plain")
 
     def op_dequantize(self, op, ins, outs):
         data = self.tfl_constant(ins[0])

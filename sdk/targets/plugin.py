@@ -24,6 +24,22 @@ Pass = Callable[[Graph], Graph]
 IsaRule = Callable[[Node, Graph, Lowering], LoweredLayer | None]
 
 
+# `rvpack build --sparse`: "auto" uses column-sparse kernels where they are
+# cheaper, "off" keeps every layer on the dense kernels.
+SPARSE_MODES = ("auto", "off")
+
+
+@dataclass(frozen=True)
+class SparsePlan:
+    """What a kernel ISA would do with a conv pruned column-wise for `tile`
+    (KernelIsa.plan_sparse_conv): the tile, and the modelled cycles of the
+    layer's best dense GEMM and of the sparse one."""
+
+    tile: Tile
+    dense_cycles: float
+    sparse_cycles: float
+
+
 @dataclass(frozen=True)
 class TileFamily:
     """A microkernel family whose variants are tiles (MR x LMUL) that
@@ -57,6 +73,12 @@ class KernelIsa:
         tile's modelled cycles for a problem on a core model (lower is
         better) when nothing is measured.
     gemm_bench: the Bazel label of the ISA's GEMM benchmark program (kernel_bench).
+    sparse_bench: the label of its column-sparse kernel benchmark (sparse_bench).
+    plan_sparse_conv: (conv fields, kept K steps per row block, core, tile or
+        None) -> the SparsePlan of that tile, or of the one `rvpack build`
+        would pick (`rvpack prune --tile auto` prunes for it); None: the conv
+        cannot run column-sparse. None if the ISA has no column-sparse kernels.
+    sparse_tiles: its column-sparse tiles (`rvpack prune --tile MRxLMUL`).
     algorithms: convolution algorithms `rvpack build --algorithm` may force."""
 
     name: str
@@ -70,6 +92,9 @@ class KernelIsa:
     tile_families: tuple[TileFamily, ...] = ()
     cost_model: Callable[[GemmProblem, Tile, CoreModel], float] | None = None
     gemm_bench: str | None = None
+    sparse_bench: str | None = None
+    plan_sparse_conv: Callable[[dict, int, CoreModel, Tile | None], SparsePlan | None] | None = None
+    sparse_tiles: Callable[[], tuple[Tile, ...]] | None = None
     algorithms: tuple[str, ...] = ()  # convolution algorithms a build may force (--algorithm)
 
     def choose_by_model(self, problem: GemmProblem, tiles: tuple[Tile, ...],
@@ -81,15 +106,20 @@ class KernelIsa:
         return min(tiles, key=lambda t: (model(problem, t, core), -t.mr * t.lmul)), ""
 
     def lowering(self, choose_tile: TileChooser | None = None, core: CoreModel = CORE_MODELS[DEFAULT_CORE],
-                 algorithm: str = "auto") -> Lowering:
+                 algorithm: str = "auto", sparse: str = "auto") -> Lowering:
         """The Lowering of this ISA; tiles chosen by choose_tile, else by the
         cost model for `core`; `algorithm` forces the convolution algorithm
-        where the ISA has several (see its `algorithms`)."""
+        where the ISA has several (see its `algorithms`); sparse "off" keeps
+        column-sparse weights on the dense kernels ("auto": sparse kernels
+        where the ISA has them and they are cheaper)."""
         if algorithm != "auto" and algorithm not in self.algorithms:
             raise UnsupportedTargetError(f"--algorithm {algorithm}: kernel ISA {self.name} does not have it",
                                          hint="choose one of: " + ", ".join(("auto", *self.algorithms)))
+        if sparse not in SPARSE_MODES:
+            raise UnsupportedTargetError(f"--sparse {sparse}: not a sparse mode",
+                                         hint="choose one of: " + ", ".join(SPARSE_MODES))
         if choose_tile is None and self.cost_model is not None:
             def choose_tile(problem: GemmProblem, tiles: tuple[Tile, ...]) -> tuple[Tile, str]:
                 return self.choose_by_model(problem, tiles, core)
         return Lowering(rules=self.rules, twins=self.twins, choose_tile=choose_tile,
-                        options={"core": core.name, "algorithm": algorithm})
+                        options={"core": core.name, "algorithm": algorithm, "sparse": sparse})

@@ -18,14 +18,14 @@ from onnx import TensorProto, helper, numpy_helper
 
 from rvpack.sdk.bench import bench_bundle
 from rvpack.sdk.codegen.lower import lower_graph
-from rvpack.sdk.codegen.tiles import GemmProblem
+from rvpack.sdk.codegen.tiles import ColumnMask, GemmProblem
 from rvpack.sdk.compiler import build_bundle
 from rvpack.sdk.errors import ToolMissingError
 from rvpack.sdk.frontend import load_model
 from rvpack.sdk.passes.pipeline import optimize
 from rvpack.sdk.runners import spike
 from rvpack.sdk.targets import get_target, kernel_isa_of
-from rvpack.sdk.targets.rvv.tiles import convgemm_tiles
+from rvpack.sdk.targets.rvv.tiles import convgemm_tiles, spconvgemm_tiles
 from rvpack.sdk.tune import SpikeTuner
 from tests.e2e.harness import assert_matches, check
 
@@ -115,3 +115,35 @@ def test_tune_at_an_unsupported_vlen_names_the_option(model, tmp_path):
     out = proc.stdout + proc.stderr
     assert proc.returncode != 0 and "--tune-vlen 64" in out and "128" in out and "Traceback" not in out
     assert not (tmp_path / "x.rvpack").exists()
+
+
+def test_tuner_measures_the_sparse_tiles_too(tmp_path):
+    """A column-pruned 1x1 conv: the tuner measures every column-sparse tile
+    on its kept counts and picks one; its count of the layer's kernel calls is
+    nearly all the layer's instructions measured by the bench."""
+    try:
+        spike.spike_executable()
+    except ToolMissingError as e:
+        pytest.skip(str(e))
+    rng = np.random.default_rng(8)
+    w = rng.standard_normal((30, 40, 1, 1)).astype(np.float32)
+    flat = w.reshape(30, 40)
+    for r0 in range(0, 30, 6):  # 2 of every 4 input channels per block of 6 output channels
+        for g0 in range(0, 40, 4):
+            flat[r0:r0 + 6, g0 + rng.permutation(4)[:2]] = 0
+    graph = helper.make_graph([helper.make_node("Conv", ["x", "W"], ["y"])], "sparse_tune",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 40, 15, 17])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 30, 15, 17])],
+                              [numpy_helper.from_array(w, "W")])
+    path = tmp_path / "sparse_tune.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=8), path)
+    bundle = build_bundle(path, RVV, tmp_path / "s.rvpack", force=True, tune_vlen=256).bundle
+    layer = next(layer for layer in bundle.manifest.layers if layer.op == "Conv")
+    assert "spconvgemm" in layer.kernel and layer.kernel.endswith("direct; tuned at VLEN 256 for x60)"), layer.kernel
+    assert_matches(check(bundle, path, vlen=256))
+    tuner = SpikeTuner(RVV, RVV_ISA, 256)
+    tile = next(t for t in spconvgemm_tiles() if t.name == layer.kernel.split(" ")[0])
+    predicted = tuner.cost(GemmProblem(30, 15 * 17, 40, mask=ColumnMask.of(w)), tile)
+    measured = bench_bundle(bundle, vlen=256, model_path=path).layers[0]
+    assert predicted is not None and predicted <= measured.instructions <= predicted * 1.02 + 300, \
+        (predicted, measured.instructions)

@@ -2,8 +2,9 @@
 
 Lowering rules for Conv/Gemm/MatMul on the xnnpack_rvv microkernels
 (rules.py), a same-contract runtime/rvv twin for every other portable kernel
-class (TWINS), the passes those kernels need (passes.py), and the conv-GEMM
-tiles with their cost model (tiles.py) that `--tune` can measure instead.
+class (TWINS), the passes those kernels need (passes.py), and the dense and
+column-sparse conv-GEMM tiles with their cost model (tiles.py) that `--tune`
+can measure instead.
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ from __future__ import annotations
 from rvpack.sdk.passes.cleanup import eliminate_dead_code
 from rvpack.sdk.targets.plugin import KernelIsa, TileFamily
 from rvpack.sdk.targets.rvv.passes import pretranspose_gemm_weights
-from rvpack.sdk.targets.rvv.rules import ALGORITHMS, RULES
-from rvpack.sdk.targets.rvv.tiles import CONVGEMM, convgemm_sources, convgemm_tiles, modelled_cost
+from rvpack.sdk.targets.rvv.rules import ALGORITHMS, RULES, plan_sparse_conv
+from rvpack.sdk.targets.rvv.tiles import (CONVGEMM, SPCONVGEMM, convgemm_sources, convgemm_tiles, modelled_cost,
+                                          spconvgemm_sources, spconvgemm_tiles)
 
 # Operator kernels of runtime/rvv with the same signature and contract as
 # their portable twins (runtime/rvv/include/rvpack/kernels_rvv.h).
@@ -41,8 +43,15 @@ KERNEL_ISA = KernelIsa(
     tile_families=(TileFamily(CONVGEMM, convgemm_tiles, "rvpack_rvv/convgemm.h", "rvpack_tune_f32_convgemm",
                               ("@rvpack//third_party/xnnpack_rvv:f32_convgemm_tune",), convgemm_sources,
                               # f32-convgemm-tune.c: a packed block of up to 16 rows, B, mr rows of C.
-                              lambda mr, nc, k: 16 * (k + 1) + k * nc + mr * nc),),
+                              lambda mr, nc, k: 16 * (k + 1) + k * nc + mr * nc),
+                   TileFamily(SPCONVGEMM, spconvgemm_tiles, "rvpack_rvv/spconvgemm.h", "rvpack_tune_f32_spconvgemm",
+                              ("@rvpack//third_party/xnnpack_rvv:f32_spconvgemm_tune",), spconvgemm_sources,
+                              # f32-spconvgemm-tune.c: a sparse block of up to 16 rows keeping k steps, B, C.
+                              lambda mr, nc, k: 17 + 17 * k + k * nc + mr * nc)),
     cost_model=modelled_cost,
     gemm_bench="//third_party/xnnpack_rvv:f32_gemm_bench",
+    sparse_bench="//third_party/xnnpack_rvv:f32_spconvgemm_bench",
+    plan_sparse_conv=plan_sparse_conv,
+    sparse_tiles=spconvgemm_tiles,
     algorithms=ALGORITHMS,
 )

@@ -16,13 +16,15 @@ import numpy as np
 
 from rvpack.sdk.codegen.calls import KernelCall, Literal, LoweredLayer, Params, ScratchArg, TensorArg
 from rvpack.sdk.codegen.lower import Lowering, act_of, lower_conv, lower_gemm, lower_matmul
-from rvpack.sdk.codegen.tiles import GemmProblem, Tile
+from rvpack.sdk.codegen.tiles import ColumnMask, GemmProblem, Tile
 from rvpack.sdk.ir.activation import NONE
 from rvpack.sdk.ir.graph import Graph, Node
 from rvpack.sdk.targets.cores import CORE_MODELS, DEFAULT_CORE, CoreModel
+from rvpack.sdk.targets.plugin import SparsePlan
 from rvpack.sdk.targets.rvv.conv_costs import WinogradVariant, im2col_cost, winograd_transform_cost, winograd_variants
 from rvpack.sdk.targets.rvv.packing import pack_conv_weights, packed_floats
-from rvpack.sdk.targets.rvv.tiles import ASSUMED_VLEN, convgemm_tiles, modelled_cost
+from rvpack.sdk.targets.rvv.sparse import pack_sparse_weights
+from rvpack.sdk.targets.rvv.tiles import ASSUMED_VLEN, convgemm_tiles, modelled_cost, spconvgemm_tiles
 from rvpack.sdk.targets.rvv.winograd import RELATIVE_TOLERANCE, pack_winograd_weights
 
 # Activations the GEMM and depthwise kernels apply as their output clamp.
@@ -70,8 +72,11 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
     """A conv on the convgemm microkernels: output channels as the GEMM's rows
     (directly for a 1x1, stride-1, unpadded conv, else through im2col panels),
     output pixels as the rows ("pixel rows", groups 1), or, for 3x3 stride-1
-    convs, Winograd F(2/4/6, 3); the algorithm with the fewest modelled cycles
-    (conv_costs.py), unless --algorithm forces one the layer can use."""
+    convs, Winograd F(2/4/6, 3); or, where blocks of output channels share
+    zero K columns (column-wise pruning), the column-sparse kernels on the
+    direct / im2col layout. The algorithm with the fewest modelled cycles
+    (conv_costs.py), unless --algorithm forces one the layer can use
+    (--sparse off: no sparse kernels)."""
     tiles = convgemm_tiles()
     if not tiles:
         return None
@@ -79,7 +84,7 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
     conv, post, act_note = split_activation(node, g, base.calls[0].args[0].fields)
     groups = conv["groups"]
     icg, ocg = conv["in_channels"] // groups, conv["out_channels"] // groups
-    if icg == 1 and ocg == 1:
+    if icg == 1 and ocg == 1:  # depthwise
         depthwise = lower_depthwise_rvv(node, base, conv, post, act_note)
         if depthwise is not None:
             return depthwise
@@ -90,16 +95,7 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
         return None  # run-time weights: the portable kernel (the microkernels take them packed)
     core = CORE_MODELS[lowering.options.get("core", DEFAULT_CORE)]
     forced = lowering.options.get("algorithm", "auto")
-    k = icg * conv["kernel_height"] * conv["kernel_width"]
-    pixels = conv["out_height"] * conv["out_width"]
-    direct = (conv["kernel_height"] == conv["kernel_width"] == 1 and conv["stride_height"] == conv["stride_width"] == 1
-              and conv["pad_top"] == conv["pad_left"] == 0 and conv["in_height"] == conv["out_height"]
-              and conv["in_width"] == conv["out_width"])
-    panel = 0
-    if not direct:
-        # A multiple of 128 pixels (LMUL 8 at VLEN 512) keeps every vector step
-        # of a panel full at any VLEN; the whole image if it fits the budget.
-        panel = min(pixels, max(128, MAX_PANEL_BYTES // (4 * k) // 128 * 128))
+    k, pixels, direct, panel = _conv_geometry(conv)
     gemm = GemmProblem(ocg, pixels, k, panel, conv["batch"] * groups)
     # The algorithms this layer can use, with their modelled cycles; pixel
     # rows and Winograd only where the scratch they need stays bounded.
@@ -119,10 +115,56 @@ def lower_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer | N
             choices.append((_winograd_cost(conv, v, tiles, core),
                             functools.partial(_lower_winograd, node, base, conv, post, act_note, v, weights, lowering,
                                               tiles)))
+    sparse_tiles = spconvgemm_tiles()
+    if groups == 1 and sparse_tiles and lowering.options.get("sparse", "auto") != "off" and forced in ("auto", "im2col"):
+        mask = ColumnMask.of(weights.reshape(ocg, k))
+        if not mask.nonzero.all():  # some block may skip a K step
+            sparse = GemmProblem(ocg, pixels, k, panel, conv["batch"], mask=mask)
+            choices.append((_best_gemm_cost(sparse, sparse_tiles, core) + default_cycles
+                            - _best_gemm_cost(gemm, tiles, core),  # the same im2col panels, if any
+                            lambda: _lower_sparse_conv(node, base, conv, post, act_note, weights, bias_value,
+                                                       lowering, sparse_tiles, sparse, direct, panel)))
     if not choices:  # a forced algorithm this layer cannot use: its default
         choices.append((default_cycles, lambda: _lower_gemm_conv(node, base, conv, post, act_note, weights,
                                                                  bias_value, lowering, tiles, gemm, direct, panel)))
     return min(choices, key=lambda choice: choice[0])[1]()
+
+
+def _conv_geometry(conv: dict) -> tuple[int, int, bool, int]:
+    """(K per group, output pixels, direct, im2col panel pixels) of a conv as one GEMM per group."""
+    k = conv["in_channels"] // conv["groups"] * conv["kernel_height"] * conv["kernel_width"]
+    pixels = conv["out_height"] * conv["out_width"]
+    direct = (conv["kernel_height"] == conv["kernel_width"] == 1 and conv["stride_height"] == conv["stride_width"] == 1
+              and conv["pad_top"] == conv["pad_left"] == 0 and conv["in_height"] == conv["out_height"]
+              and conv["in_width"] == conv["out_width"])
+    panel = 0
+    if not direct:
+        # A multiple of 128 pixels (LMUL 8 at VLEN 512) keeps every vector step
+        # of a panel full at any VLEN; the whole image if it fits the budget.
+        panel = min(pixels, max(128, MAX_PANEL_BYTES // (4 * k) // 128 * 128))
+    return k, pixels, direct, panel
+
+
+def plan_sparse_conv(conv: dict, kept_steps: int, core: CoreModel, tile: Tile | None = None) -> SparsePlan | None:
+    """The column-sparse tile `rvpack build` picks (its cost model on `core`)
+    for a groups-1 conv whose row blocks each keep `kept_steps` of K, having
+    been pruned for that tile's MR (`rvpack prune --tile auto`), or the given
+    tile; with the modelled cycles of the layer's best dense GEMM and of the
+    sparse one (the im2col panels, if any, in both). None if the conv cannot
+    run sparse."""
+    tiles, sparse_tiles = convgemm_tiles(), spconvgemm_tiles()
+    if conv["groups"] != 1 or not tiles or not sparse_tiles:
+        return None
+    k, pixels, direct, panel = _conv_geometry(conv)
+    oc, batch = conv["out_channels"], conv["batch"]
+    nonzero = np.zeros((oc, k), bool)
+    nonzero[:, :min(k, kept_steps)] = True  # costs depend on the kept counts only
+    sparse = GemmProblem(oc, pixels, k, panel, batch, mask=ColumnMask(nonzero))
+    if tile is None:
+        tile = min(sparse_tiles, key=lambda t: (modelled_cost(sparse, t, core), -t.mr * t.lmul))
+    im2col = 0 if direct else im2col_cost(core, k, conv["out_height"], conv["out_width"], batch)
+    return SparsePlan(tile, _best_gemm_cost(GemmProblem(oc, pixels, k, panel, batch), tiles, core) + im2col,
+                      modelled_cost(sparse, tile, core) + im2col)
 
 
 def _lower_gemm_conv(node: Node, base: LoweredLayer, conv: dict, post: list[KernelCall], act_note: str,
@@ -139,6 +181,30 @@ def _lower_gemm_conv(node: Node, base: LoweredLayer, conv: dict, post: list[Kern
     return LoweredLayer(node.name, node.op, f"{tile.name} ({how}){act_note}", [call, *post], macs=base.macs,
                         params=base.params, scratch_bytes=4 * k * panel,
                         constants={packed: pack_conv_weights(tile.mr, weights, bias_value, conv["groups"])})
+
+
+def _lower_sparse_conv(node: Node, base: LoweredLayer, conv: dict, post: list[KernelCall], act_note: str,
+                       weights: np.ndarray, bias_value: np.ndarray | None, lowering: Lowering,
+                       tiles: tuple[Tile, ...], problem: GemmProblem, direct: bool, panel: int) -> LoweredLayer:
+    """Column-sparse weights: output channels as the GEMM's rows in blocks of
+    MR that visit only their kept K steps (f32-spconvgemm), directly or on
+    im2col panels."""
+    assert problem.mask is not None
+    x, y = base.calls[0].args[1], base.calls[0].args[4]
+    k = problem.k
+    tile, note = _choose_tile(lowering, problem, tiles)
+    b_stride = 4 * (conv["in_height"] * conv["in_width"] if direct else panel)
+    params = Params("rvpack_conv2d_sparse_rvv_params_t", {"conv": conv, "tile": _tile_fields(tile),
+                                                         "panel_pixels": panel})
+    packed = f"{node.name}__sparse_weights"
+    call = KernelCall("rvpack_f32_conv2d_sparse__rvv", [params, x, TensorArg(packed), y, ScratchArg()])
+    kept = problem.mask.kept_fraction(tile.mr)
+    how = f"sparse, {100 * kept:.0f}% of K kept, " + ("direct" if direct else f"im2col panel {panel} px") + note
+    bias = None if bias_value is None else bias_value.astype(np.float32)
+    return LoweredLayer(node.name, node.op, f"{tile.name} ({how}){act_note}", [call, *post], macs=base.macs,
+                        params=base.params, scratch_bytes=4 * k * panel, kept_fraction=kept,
+                        constants={packed: pack_sparse_weights(tile.mr, weights.reshape(-1, k).astype(np.float32),
+                                                               bias, b_stride)})
 
 
 def _pixel_rows_problem(conv: dict, k: int) -> GemmProblem:

@@ -12,6 +12,7 @@
 #include "rvpack_rvv/convgemm.h"
 #include "rvpack_rvv/im2col.h"
 #include "rvpack_rvv/microparams.h"
+#include "rvpack_rvv/spconvgemm.h"
 #include "rvpack_rvv/winograd.h"
 
 #ifdef __cplusplus
@@ -92,6 +93,45 @@ typedef struct rvpack_conv2d_rvv_params {
 
 void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* packed,
                                  float* output, float* scratch);
+
+/* A column-sparse tile: an f32-spconvgemm kernel and, optionally, its
+ * same-MR LMUL-1 kernel for the columns past the last full vector step. */
+typedef struct rvpack_spconvgemm_tile {
+  rvpack_f32_spconvgemm_minmax_ukernel_fn ukernel;
+  rvpack_f32_spconvgemm_minmax_ukernel_fn tail; /* NULL: the ukernel does every column */
+  int32_t mr;
+  int32_t lmul;
+} rvpack_spconvgemm_tile_t;
+
+/* rows (<= mr) x nc of one sparse block, as rvpack_f32_spconvgemm_minmax_ukernel_fn. */
+static inline void rvpack_spconvgemm_tile_run(const rvpack_spconvgemm_tile_t* t, size_t rows, size_t nc,
+                                              const float* w, const float* b, float* c, size_t c_stride,
+                                              const struct rvpack_f32_minmax_params* params) {
+  size_t main = nc;
+  if (t->tail != NULL) {
+    const size_t nr = rvpack_f32_convgemm_rvv_nr((size_t)t->lmul);
+    main = nc / nr * nr;
+  }
+  if (main != 0) t->ukernel(rows, main, w, b, c, c_stride, params);
+  if (main != nc) t->tail(rows, nc - main, w, b + main, c + main, c_stride, params);
+}
+
+/* Convolution with column-sparse weights (groups 1; conv2d_sparse_rvv.c):
+ * output channels as the GEMM's rows in blocks of MR that keep the same K
+ * steps (rvpack_f32_spconvgemm_pack_weights, at build time:
+ * sdk/targets/rvv/sparse.py), pixels vectorised. panel_pixels == 0: a 1x1,
+ * stride-1, unpadded conv whose blocks address the input's channel planes
+ * (B row offsets k * H * W * 4); otherwise each panel of panel_pixels pixels
+ * is packed by im2col with that row stride (offsets k * panel_pixels * 4),
+ * the last panel too, into scratch (K * panel_pixels floats). */
+typedef struct rvpack_conv2d_sparse_rvv_params {
+  rvpack_conv2d_params_t conv;
+  rvpack_spconvgemm_tile_t tile;
+  int32_t panel_pixels;
+} rvpack_conv2d_sparse_rvv_params_t;
+
+void rvpack_f32_conv2d_sparse__rvv(const rvpack_conv2d_sparse_rvv_params_t* p, const float* input,
+                                   const float* packed, float* output, float* scratch);
 
 /* Convolution with the output pixels as the GEMM's rows (groups 1; see
  * conv2d_pixel_rows_rvv.c): vectors over output channels, for layers with

@@ -1,0 +1,207 @@
+// Auto-generated file. Do not edit!
+//   Template: third_party/xnnpack_rvv/src/f32-spconvgemm/MRxNRv-rvv.c.in
+//   Generator: python third_party/xnnpack_rvv/tools/generate.py
+//   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
+//
+// 6 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), column-sparse:
+// only the kept K steps of the block, 8 per main-loop iteration.
+// Vector registers: 6 accumulators + 1 B vector of 4 = 28 of 32.
+// Per kept step: one lw (the B row's byte offset) and one add, one vle32, 6 flw
+// and 6 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// one add for the entry pointer, which also ends the loop. Built with
+// -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <riscv_vector.h>
+
+#include "rvpack_rvv/common.h"
+#include "rvpack_rvv/spconvgemm.h"
+
+void rvpack_f32_spconvgemm_minmax_ukernel_6x4v__rvv(
+    size_t mr,
+    size_t nc,
+    const float* restrict w,
+    const float* restrict b,
+    float* restrict c,
+    size_t c_stride,
+    const struct rvpack_f32_minmax_params* restrict params)
+{
+  RVPACK_RVV_ASSERT(mr != 0);
+  RVPACK_RVV_ASSERT(mr <= 6);
+  RVPACK_RVV_ASSERT(nc != 0);
+
+  // Rows past mr alias the row before; stored first (in reverse row order),
+  // so the valid row's store comes last. Their packed weights are zero.
+  float* c0 = c;
+  float* c1 = (float*) ((uintptr_t) c0 + c_stride);
+  if (mr <= 1) {
+    c1 = c0;
+  }
+  float* c2 = (float*) ((uintptr_t) c1 + c_stride);
+  if (mr <= 2) {
+    c2 = c1;
+  }
+  float* c3 = (float*) ((uintptr_t) c2 + c_stride);
+  if (mr <= 3) {
+    c3 = c2;
+  }
+  float* c4 = (float*) ((uintptr_t) c3 + c_stride);
+  if (mr <= 4) {
+    c4 = c3;
+  }
+  float* c5 = (float*) ((uintptr_t) c4 + c_stride);
+  if (mr <= 5) {
+    c5 = c4;
+  }
+
+  uint32_t kept;
+  __builtin_memcpy(&kept, w, sizeof(kept));
+  const float* const bias = w + 1;
+  // Entries of 7 words: the B row's byte offset (int32), then the 6 weights.
+  const float* const entries = bias + 6;
+  const float* const w_unrolled_end = entries + kept / 8 * 56;
+  const float* const w_end = entries + kept * 7;
+
+  const float vmin = params->min;
+  const float vmax = params->max;
+  // A NaN bound (no clamp) or +inf upper bound (ReLU) changes nothing: skip it.
+  const int clamp_min = vmin == vmin;
+  const int clamp_max = vmax == vmax && vmax != __builtin_inff();
+  const size_t nr = __riscv_vsetvlmax_e32m4();
+  size_t vl = nr;
+  do {
+    if (nc < nr) {
+      vl = __riscv_vsetvl_e32m4(nc);
+    }
+    nc -= vl;
+
+    vfloat32m4_t vacc0 = __riscv_vfmv_v_f_f32m4(bias[0], vl);
+    vfloat32m4_t vacc1 = __riscv_vfmv_v_f_f32m4(bias[1], vl);
+    vfloat32m4_t vacc2 = __riscv_vfmv_v_f_f32m4(bias[2], vl);
+    vfloat32m4_t vacc3 = __riscv_vfmv_v_f_f32m4(bias[3], vl);
+    vfloat32m4_t vacc4 = __riscv_vfmv_v_f_f32m4(bias[4], vl);
+    vfloat32m4_t vacc5 = __riscv_vfmv_v_f_f32m4(bias[5], vl);
+
+    const float* wk = entries;
+    while (wk != w_unrolled_end) {
+      int32_t off0;
+      __builtin_memcpy(&off0, wk + 0, sizeof(off0));
+      const vfloat32m4_t vb0 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off0), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[1], vb0, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[2], vb0, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[3], vb0, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[4], vb0, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[5], vb0, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[6], vb0, vl);
+      int32_t off1;
+      __builtin_memcpy(&off1, wk + 7, sizeof(off1));
+      const vfloat32m4_t vb1 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off1), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[8], vb1, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[9], vb1, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[10], vb1, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[11], vb1, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[12], vb1, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[13], vb1, vl);
+      int32_t off2;
+      __builtin_memcpy(&off2, wk + 14, sizeof(off2));
+      const vfloat32m4_t vb2 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off2), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[15], vb2, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[16], vb2, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[17], vb2, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[18], vb2, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[19], vb2, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[20], vb2, vl);
+      int32_t off3;
+      __builtin_memcpy(&off3, wk + 21, sizeof(off3));
+      const vfloat32m4_t vb3 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off3), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[22], vb3, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[23], vb3, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[24], vb3, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[25], vb3, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[26], vb3, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[27], vb3, vl);
+      int32_t off4;
+      __builtin_memcpy(&off4, wk + 28, sizeof(off4));
+      const vfloat32m4_t vb4 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off4), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[29], vb4, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[30], vb4, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[31], vb4, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[32], vb4, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[33], vb4, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[34], vb4, vl);
+      int32_t off5;
+      __builtin_memcpy(&off5, wk + 35, sizeof(off5));
+      const vfloat32m4_t vb5 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off5), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[36], vb5, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[37], vb5, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[38], vb5, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[39], vb5, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[40], vb5, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[41], vb5, vl);
+      int32_t off6;
+      __builtin_memcpy(&off6, wk + 42, sizeof(off6));
+      const vfloat32m4_t vb6 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off6), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[43], vb6, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[44], vb6, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[45], vb6, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[46], vb6, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[47], vb6, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[48], vb6, vl);
+      int32_t off7;
+      __builtin_memcpy(&off7, wk + 49, sizeof(off7));
+      const vfloat32m4_t vb7 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off7), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[50], vb7, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[51], vb7, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[52], vb7, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[53], vb7, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[54], vb7, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[55], vb7, vl);
+      wk += 56;
+    }
+    while (wk != w_end) {
+      int32_t off;
+      __builtin_memcpy(&off, wk, sizeof(off));
+      const vfloat32m4_t vb = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[1], vb, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[2], vb, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[3], vb, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[4], vb, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[5], vb, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[6], vb, vl);
+      wk += 7;
+    }
+
+    if (clamp_min) {
+      vacc0 = __riscv_vfmax_vf_f32m4(vacc0, vmin, vl);
+      vacc1 = __riscv_vfmax_vf_f32m4(vacc1, vmin, vl);
+      vacc2 = __riscv_vfmax_vf_f32m4(vacc2, vmin, vl);
+      vacc3 = __riscv_vfmax_vf_f32m4(vacc3, vmin, vl);
+      vacc4 = __riscv_vfmax_vf_f32m4(vacc4, vmin, vl);
+      vacc5 = __riscv_vfmax_vf_f32m4(vacc5, vmin, vl);
+    }
+    if (clamp_max) {
+      vacc0 = __riscv_vfmin_vf_f32m4(vacc0, vmax, vl);
+      vacc1 = __riscv_vfmin_vf_f32m4(vacc1, vmax, vl);
+      vacc2 = __riscv_vfmin_vf_f32m4(vacc2, vmax, vl);
+      vacc3 = __riscv_vfmin_vf_f32m4(vacc3, vmax, vl);
+      vacc4 = __riscv_vfmin_vf_f32m4(vacc4, vmax, vl);
+      vacc5 = __riscv_vfmin_vf_f32m4(vacc5, vmax, vl);
+    }
+
+    __riscv_vse32_v_f32m4(c5, vacc5, vl);
+    c5 += vl;
+    __riscv_vse32_v_f32m4(c4, vacc4, vl);
+    c4 += vl;
+    __riscv_vse32_v_f32m4(c3, vacc3, vl);
+    c3 += vl;
+    __riscv_vse32_v_f32m4(c2, vacc2, vl);
+    c2 += vl;
+    __riscv_vse32_v_f32m4(c1, vacc1, vl);
+    c1 += vl;
+    __riscv_vse32_v_f32m4(c0, vacc0, vl);
+    c0 += vl;
+    b += vl;
+  } while (nc != 0);
+}

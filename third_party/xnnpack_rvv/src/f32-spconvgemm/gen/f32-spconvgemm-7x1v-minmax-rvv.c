@@ -1,0 +1,225 @@
+// Auto-generated file. Do not edit!
+//   Template: third_party/xnnpack_rvv/src/f32-spconvgemm/MRxNRv-rvv.c.in
+//   Generator: python third_party/xnnpack_rvv/tools/generate.py
+//   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
+//
+// 7 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), column-sparse:
+// only the kept K steps of the block, 8 per main-loop iteration.
+// Vector registers: 7 accumulators + 1 B vector of 1 = 8 of 32.
+// Per kept step: one lw (the B row's byte offset) and one add, one vle32, 7 flw
+// and 7 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// one add for the entry pointer, which also ends the loop. Built with
+// -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <riscv_vector.h>
+
+#include "rvpack_rvv/common.h"
+#include "rvpack_rvv/spconvgemm.h"
+
+void rvpack_f32_spconvgemm_minmax_ukernel_7x1v__rvv(
+    size_t mr,
+    size_t nc,
+    const float* restrict w,
+    const float* restrict b,
+    float* restrict c,
+    size_t c_stride,
+    const struct rvpack_f32_minmax_params* restrict params)
+{
+  RVPACK_RVV_ASSERT(mr != 0);
+  RVPACK_RVV_ASSERT(mr <= 7);
+  RVPACK_RVV_ASSERT(nc != 0);
+
+  // Rows past mr alias the row before; stored first (in reverse row order),
+  // so the valid row's store comes last. Their packed weights are zero.
+  float* c0 = c;
+  float* c1 = (float*) ((uintptr_t) c0 + c_stride);
+  if (mr <= 1) {
+    c1 = c0;
+  }
+  float* c2 = (float*) ((uintptr_t) c1 + c_stride);
+  if (mr <= 2) {
+    c2 = c1;
+  }
+  float* c3 = (float*) ((uintptr_t) c2 + c_stride);
+  if (mr <= 3) {
+    c3 = c2;
+  }
+  float* c4 = (float*) ((uintptr_t) c3 + c_stride);
+  if (mr <= 4) {
+    c4 = c3;
+  }
+  float* c5 = (float*) ((uintptr_t) c4 + c_stride);
+  if (mr <= 5) {
+    c5 = c4;
+  }
+  float* c6 = (float*) ((uintptr_t) c5 + c_stride);
+  if (mr <= 6) {
+    c6 = c5;
+  }
+
+  uint32_t kept;
+  __builtin_memcpy(&kept, w, sizeof(kept));
+  const float* const bias = w + 1;
+  // Entries of 8 words: the B row's byte offset (int32), then the 7 weights.
+  const float* const entries = bias + 7;
+  const float* const w_unrolled_end = entries + kept / 8 * 64;
+  const float* const w_end = entries + kept * 8;
+
+  const float vmin = params->min;
+  const float vmax = params->max;
+  // A NaN bound (no clamp) or +inf upper bound (ReLU) changes nothing: skip it.
+  const int clamp_min = vmin == vmin;
+  const int clamp_max = vmax == vmax && vmax != __builtin_inff();
+  const size_t nr = __riscv_vsetvlmax_e32m1();
+  size_t vl = nr;
+  do {
+    if (nc < nr) {
+      vl = __riscv_vsetvl_e32m1(nc);
+    }
+    nc -= vl;
+
+    vfloat32m1_t vacc0 = __riscv_vfmv_v_f_f32m1(bias[0], vl);
+    vfloat32m1_t vacc1 = __riscv_vfmv_v_f_f32m1(bias[1], vl);
+    vfloat32m1_t vacc2 = __riscv_vfmv_v_f_f32m1(bias[2], vl);
+    vfloat32m1_t vacc3 = __riscv_vfmv_v_f_f32m1(bias[3], vl);
+    vfloat32m1_t vacc4 = __riscv_vfmv_v_f_f32m1(bias[4], vl);
+    vfloat32m1_t vacc5 = __riscv_vfmv_v_f_f32m1(bias[5], vl);
+    vfloat32m1_t vacc6 = __riscv_vfmv_v_f_f32m1(bias[6], vl);
+
+    const float* wk = entries;
+    while (wk != w_unrolled_end) {
+      int32_t off0;
+      __builtin_memcpy(&off0, wk + 0, sizeof(off0));
+      const vfloat32m1_t vb0 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off0), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[1], vb0, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[2], vb0, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[3], vb0, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[4], vb0, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[5], vb0, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[6], vb0, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[7], vb0, vl);
+      int32_t off1;
+      __builtin_memcpy(&off1, wk + 8, sizeof(off1));
+      const vfloat32m1_t vb1 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off1), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[9], vb1, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[10], vb1, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[11], vb1, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[12], vb1, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[13], vb1, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[14], vb1, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[15], vb1, vl);
+      int32_t off2;
+      __builtin_memcpy(&off2, wk + 16, sizeof(off2));
+      const vfloat32m1_t vb2 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off2), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[17], vb2, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[18], vb2, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[19], vb2, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[20], vb2, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[21], vb2, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[22], vb2, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[23], vb2, vl);
+      int32_t off3;
+      __builtin_memcpy(&off3, wk + 24, sizeof(off3));
+      const vfloat32m1_t vb3 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off3), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[25], vb3, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[26], vb3, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[27], vb3, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[28], vb3, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[29], vb3, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[30], vb3, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[31], vb3, vl);
+      int32_t off4;
+      __builtin_memcpy(&off4, wk + 32, sizeof(off4));
+      const vfloat32m1_t vb4 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off4), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[33], vb4, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[34], vb4, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[35], vb4, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[36], vb4, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[37], vb4, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[38], vb4, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[39], vb4, vl);
+      int32_t off5;
+      __builtin_memcpy(&off5, wk + 40, sizeof(off5));
+      const vfloat32m1_t vb5 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off5), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[41], vb5, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[42], vb5, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[43], vb5, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[44], vb5, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[45], vb5, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[46], vb5, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[47], vb5, vl);
+      int32_t off6;
+      __builtin_memcpy(&off6, wk + 48, sizeof(off6));
+      const vfloat32m1_t vb6 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off6), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[49], vb6, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[50], vb6, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[51], vb6, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[52], vb6, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[53], vb6, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[54], vb6, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[55], vb6, vl);
+      int32_t off7;
+      __builtin_memcpy(&off7, wk + 56, sizeof(off7));
+      const vfloat32m1_t vb7 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off7), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[57], vb7, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[58], vb7, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[59], vb7, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[60], vb7, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[61], vb7, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[62], vb7, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[63], vb7, vl);
+      wk += 64;
+    }
+    while (wk != w_end) {
+      int32_t off;
+      __builtin_memcpy(&off, wk, sizeof(off));
+      const vfloat32m1_t vb = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[1], vb, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[2], vb, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[3], vb, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[4], vb, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[5], vb, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[6], vb, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[7], vb, vl);
+      wk += 8;
+    }
+
+    if (clamp_min) {
+      vacc0 = __riscv_vfmax_vf_f32m1(vacc0, vmin, vl);
+      vacc1 = __riscv_vfmax_vf_f32m1(vacc1, vmin, vl);
+      vacc2 = __riscv_vfmax_vf_f32m1(vacc2, vmin, vl);
+      vacc3 = __riscv_vfmax_vf_f32m1(vacc3, vmin, vl);
+      vacc4 = __riscv_vfmax_vf_f32m1(vacc4, vmin, vl);
+      vacc5 = __riscv_vfmax_vf_f32m1(vacc5, vmin, vl);
+      vacc6 = __riscv_vfmax_vf_f32m1(vacc6, vmin, vl);
+    }
+    if (clamp_max) {
+      vacc0 = __riscv_vfmin_vf_f32m1(vacc0, vmax, vl);
+      vacc1 = __riscv_vfmin_vf_f32m1(vacc1, vmax, vl);
+      vacc2 = __riscv_vfmin_vf_f32m1(vacc2, vmax, vl);
+      vacc3 = __riscv_vfmin_vf_f32m1(vacc3, vmax, vl);
+      vacc4 = __riscv_vfmin_vf_f32m1(vacc4, vmax, vl);
+      vacc5 = __riscv_vfmin_vf_f32m1(vacc5, vmax, vl);
+      vacc6 = __riscv_vfmin_vf_f32m1(vacc6, vmax, vl);
+    }
+
+    __riscv_vse32_v_f32m1(c6, vacc6, vl);
+    c6 += vl;
+    __riscv_vse32_v_f32m1(c5, vacc5, vl);
+    c5 += vl;
+    __riscv_vse32_v_f32m1(c4, vacc4, vl);
+    c4 += vl;
+    __riscv_vse32_v_f32m1(c3, vacc3, vl);
+    c3 += vl;
+    __riscv_vse32_v_f32m1(c2, vacc2, vl);
+    c2 += vl;
+    __riscv_vse32_v_f32m1(c1, vacc1, vl);
+    c1 += vl;
+    __riscv_vse32_v_f32m1(c0, vacc0, vl);
+    c0 += vl;
+    b += vl;
+  } while (nc != 0);
+}
