@@ -11,8 +11,10 @@ import sys
 import typer
 
 from rvpack.cli import commands
+from rich.text import Text
+
 from rvpack.cli.render import err_console
-from rvpack.sdk.errors import RvpackError
+from rvpack.sdk.errors import RvpackError, UnsupportedModelError
 
 app = typer.Typer(
     name="rvpack",
@@ -32,7 +34,9 @@ EXIT_INTERRUPTED = 130
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     debug = "--debug" in args  # accepted anywhere on the command line
-    args = [a for a in args if a != "--debug"]
+    if "--verbose" in args:  # every problem of a multi-node error, not the first few
+        UnsupportedModelError.max_listed = None
+    args = [a for a in args if a not in ("--debug", "--verbose")]
     try:
         # Standalone mode: typer itself reports usage errors (exit 2) and --help.
         app(args=args, prog_name="rvpack")
@@ -42,16 +46,17 @@ def main(argv: list[str] | None = None) -> int:
     except RvpackError as e:
         if debug:
             raise
-        err_console.print(f"[bold red]error:[/] {e}", markup=True, highlight=False)
+        err_console.print(Text.assemble(("error:", "bold red"), " ", str(e)))
         return e.exit_code
     except KeyboardInterrupt:
-        err_console.print("[bold red]interrupted[/]")
+        err_console.print(Text("interrupted", style="bold red"))
         return EXIT_INTERRUPTED
     except Exception as e:  # a bug in rvpack: say so, briefly
         if debug:
             raise
-        err_console.print(f"[bold red]internal error:[/] {type(e).__name__}: {e}\n"
-                          "This is a bug in rvpack; run again with --debug for the traceback and report it.")
+        err_console.print(Text.assemble(("internal error:", "bold red"), f" {type(e).__name__}: {e}\n"
+                                        "This is a bug in rvpack; run again with --debug for the traceback "
+                                        "and report it."))
         return EXIT_INTERNAL
 
 

@@ -9,9 +9,10 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
-from rvpack.cli.options import BundleArgument, VlenOption
-from rvpack.cli.render import console, human_count, progress_reporter
+from rvpack.cli.options import BundleArgument
+from rvpack.cli.render import console, human_count, progress_reporter, styled
 from rvpack.sdk.errors import RvpackError
 
 EXIT_CHECK_FAILED = 3
@@ -23,11 +24,14 @@ class BenchCheckFailed(RvpackError):
 
 def bench(
     bundle: BundleArgument,
-    vlen: VlenOption = None,
+    vlens: Annotated[Optional[list[int]], typer.Option("--vlen", help="Vector length in bits for RVV bundles "
+                                                       "(128/256/512); repeat to bench each VLEN side by side.")] = None,
     runner: Annotated[str, typer.Option("--runner", help="spike: exact retired instructions (default); "
                                         "qemu: emulated wall time.")] = "spike",
-    against: Annotated[Optional[Path], typer.Option("--against", help="A second bundle of the same model: "
-                                                    "per-layer and total ratios side by side.")] = None,
+    against: Annotated[Optional[list[Path]], typer.Option("--against", help="Another bundle of the same model "
+                                                          "(repeatable): per-layer and total ratios side by side.")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Also draw per-layer instructions and modelled "
+                                                 "cycles of every run as a chart: FILE.svg, .png or .pdf.")] = None,
     json_file: Annotated[Optional[Path], typer.Option("--json", help="Also write the results as JSON to FILE.")] = None,
     model: Annotated[Optional[Path], typer.Option("--model", help="Model file for the output check "
                                                   "(default: the path recorded in the bundle).")] = None,
@@ -49,6 +53,7 @@ def bench(
       rvpack bench squeezenet.rvpack --json counts.json
       rvpack bench sq_rv64gc.rvpack --against sq_rvv.rvpack --vlen 256
       rvpack bench squeezenet.rvpack --runner qemu
+      rvpack bench sq_rvv.rvpack --vlen 128 --vlen 256 --against sq_rv64gc.rvpack --plot layers.svg
     """
     from rvpack.sdk.targets.cores import CORE_MODELS
 
@@ -57,30 +62,43 @@ def bench(
     model_core = CORE_MODELS[core]
     from rvpack.sdk.bundle import Bundle
 
-    a = Bundle.open(bundle)
-    b = Bundle.open(against) if against else None
+    bundles = [Bundle.open(x) for x in [bundle, *(against or [])]]
     if runner == "qemu":
-        _bench_qemu(a, b, vlen, json_file)
+        if plot or len(bundles) > 2 or len(vlens or []) > 1:
+            raise RvpackError("--runner qemu compares two bundles at one VLEN and draws no plot",
+                              hint="use the default --runner spike")
+        _bench_qemu(bundles[0], bundles[1] if len(bundles) > 1 else None, vlens[0] if vlens else None, json_file)
         return
     if runner != "spike":
         raise RvpackError(f"--runner {runner} is not a bench runner", hint="use --runner spike or --runner qemu")
     from rvpack.sdk.bench import bench_bundle
+    from rvpack.sdk.bench_plot import check_plot_path, plot_layers
 
+    if plot:
+        check_plot_path(plot)  # before minutes of Spike
+    # one run per bundle and VLEN (a scalar bundle has no VLEN: one run)
+    per_bundle: list[int | None] = list(vlens) if vlens else [None]
+    runs = [(x, v) for x in bundles for v in (per_bundle if x.manifest.target.get("min_vlen") else [None])]
     with progress_reporter() as on_progress:
-        results = [bench_bundle(x, vlen=vlen if x.manifest.target.get("min_vlen") else None, timeout=timeout,
-                                check=not no_check, model_path=model, profile=not no_profile,
-                                on_progress=on_progress)
-                   for x in ([a] + ([b] if b else []))]
-    if b is None:
+        results = [bench_bundle(x, vlen=v, timeout=timeout, check=not no_check, model_path=model,
+                                profile=not no_profile, on_progress=on_progress) for x, v in runs]
+    if len(results) == 1:
         _print_counts(results[0], model_core)
         if mix:
             _print_mix(results[0])
-    else:
+    elif len(results) == 2:
         _print_comparison(results[0], results[1], model_core)
+    else:
+        _print_counts(results[0], model_core)
+        _print_totals(results, model_core)
     if json_file:
         payload = [r.to_json() for r in results]
-        json_file.write_text(json.dumps(payload[0] if b is None else {"a": payload[0], "b": payload[1]}, indent=2))
+        json_file.write_text(json.dumps(payload[0] if len(payload) == 1 else {"a": payload[0], "b": payload[1]}
+                                        if len(payload) == 2 else {"runs": payload}, indent=2))
         console.print(f"wrote {json_file}")
+    if plot:
+        plot_layers(results, plot, model_core)
+        console.print(f"wrote {plot}")
     failed = [r for r in results if not r.check_passed]
     if failed:
         raise BenchCheckFailed(
@@ -106,7 +124,7 @@ def _print_counts(r, core) -> None:
                       *(_cycle_cells(r, layer.macs, layer.mix, core) if r.has_mix else []))
     table.add_row("", "harness overhead", "", "", "", f"{r.overhead_instructions:,}", "", "",
                   *([""] * 4 if r.has_mix else []))
-    table.add_row("", "[bold]total[/]", "", "", human_count(r.total_macs), f"[bold]{r.total_instructions:,}[/]",
+    table.add_row("", styled("total", "bold"), "", "", human_count(r.total_macs), styled(f"{r.total_instructions:,}", "bold"),
                   f"{r.total_macs / max(r.total_instructions, 1):.3f}", "100%",
                   *(_cycle_cells(r, r.total_macs, r.total_mix, core) if r.has_mix else []))
     console.print(table)
@@ -138,7 +156,7 @@ def _print_mix(r) -> None:
     for col in ["#", "layer", "scalar", "scalar ld/st", "vsetvl", *(f"v {k}" for k in labels),
                 *(f"v ld/st {k}" for k in mem_labels), "total"]:
         table.add_column(col, justify="left" if col == "layer" else "right")
-    rows = [(str(layer.index), layer.name, layer.mix) for layer in r.layers] + [("", "[bold]total[/]", r.total_mix)]
+    rows = [(str(layer.index), layer.name, layer.mix) for layer in r.layers] + [("", styled("total", "bold"), r.total_mix)]
     for index, name, m in rows:
         table.add_row(index, name, f"{m.scalar:,}", f"{m.scalar_memory:,}", f"{m.vsetvl:,}",
                       *(f"{m.vector.get(k, 0):,}" for k in labels), *(f"{m.vector_memory.get(k, 0):,}" for k in mem_labels),
@@ -152,19 +170,45 @@ def _group_order(label: str) -> float:
 
 def _print_check(r) -> None:
     if not r.check:
-        console.print("[yellow]outputs not checked (--no-check)[/]")
+        console.print(styled("outputs not checked (--no-check)", "yellow"))
         return
     worst = max(r.check, key=lambda c: c["max_abs_error"] / max(c["tolerance"], 1e-30))
-    verdict = "[green]outputs match the reference[/]" if r.check_passed else "[red]outputs DIFFER from the reference[/]"
-    console.print(f"{verdict} (worst: {worst['output']} max|err| {worst['max_abs_error']:.3g}, "
-                  f"tolerance {worst['tolerance']:.3g})")
+    verdict = (styled("outputs match the reference", "green") if r.check_passed
+               else styled("outputs DIFFER from the reference", "red"))
+    console.print(verdict + f" (worst: {worst['output']} max|err| {worst['max_abs_error']:.3g}, "
+                            f"tolerance {worst['tolerance']:.3g})")
+
+
+def _print_totals(results, core) -> None:
+    """Whole-run totals of several runs, each against the first."""
+    from rvpack.sdk.bench_plot import run_label
+
+    first = results[0]
+    both = all(r.has_mix for r in results)
+    table = Table(title="side by side" + (f"; cycles on core model {core.name}" if both else ""),
+                  title_justify="left")
+    for col in ["run", "instructions", "vs first"] + (["cycles", "vs first", "MACs/cycle"] if both else []):
+        table.add_column(col, justify="left" if col == "run" else "right")
+    for r in results:
+        row = [run_label(r), f"{r.total_instructions:,}", f"{r.total_instructions / first.total_instructions:.2f}x"]
+        if both:
+            c, c0 = r.cycles(r.total_mix, core), first.cycles(first.total_mix, core)
+            row += [f"{c:,.0f}", f"{c / c0:.2f}x", f"{r.macs_per_cycle(r.total_macs, r.total_mix, core):.2f}"]
+        table.add_row(*row)
+    console.print(table)
+    for r in results:
+        _print_check(r)
+
+
+def _short(r) -> str:
+    return r.target + (f" VLEN {r.vlen}" if r.vlen else "")
 
 
 def _print_comparison(a, b, core) -> None:
     both = a.has_mix and b.has_mix
     table = Table(title=f"{a.bundle} ({a.isa}) vs {b.bundle} ({b.isa})" +
                   (f"; cycles on core model {core.name}" if both else ""), title_justify="left")
-    columns = ["layer", "op", "MACs", f"A {a.target} instr", f"B {b.target} instr", "A/B"]
+    columns = ["layer", "op", "MACs", f"A {_short(a)} instr", f"B {_short(b)} instr", "A/B"]
     if both:
         columns += ["A cycles", "B cycles", "A/B cycles"]
     for col in columns:
@@ -179,11 +223,11 @@ def _print_comparison(a, b, core) -> None:
             ca, cb = a.cycles(la.mix, core), b.cycles(lb.mix, core) if lb else None
             row += [f"{ca:,.0f}", f"{cb:,.0f}" if cb else "-", f"{ca / cb:.2f}x" if cb else "-"]
         table.add_row(*row)
-    total = ["[bold]total[/]", "", human_count(a.total_macs), f"{a.total_instructions:,}", f"{b.total_instructions:,}",
-             f"[bold]{a.total_instructions / max(b.total_instructions, 1):.2f}x[/]"]
+    total: list[str | Text] = [styled("total", "bold"), "", human_count(a.total_macs), f"{a.total_instructions:,}", f"{b.total_instructions:,}",
+             styled(f"{a.total_instructions / max(b.total_instructions, 1):.2f}x", "bold")]
     if both:
         ca, cb = a.cycles(a.total_mix, core), b.cycles(b.total_mix, core)
-        total += [f"{ca:,.0f}", f"{cb:,.0f}", f"[bold]{ca / cb:.2f}x[/]"]
+        total += [f"{ca:,.0f}", f"{cb:,.0f}", styled(f"{ca / cb:.2f}x", "bold")]
     table.add_row(*total)
     console.print(table)
     for r in (a, b):
@@ -208,7 +252,7 @@ def _bench_qemu(a, b, vlen, json_file) -> None:
         row = [layer.name, layer.op] + [f"{run.layers[k].microseconds / 1000:.3f}" if k < len(run.layers) else "-"
                                         for _, run in results]
         table.add_row(*row)
-    table.add_row("[bold]total[/]", "", *[f"{run.total_us / 1000:.2f}" for _, run in results])
+    table.add_row(styled("total", "bold"), "", *[f"{run.total_us / 1000:.2f}" for _, run in results])
     console.print(table)
     if json_file:
         json_file.write_text(json.dumps([{"bundle": x.name, "emulated": True, "total_us": run.total_us,

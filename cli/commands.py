@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import sys
 import time
@@ -11,15 +12,19 @@ from typing import Annotated, Optional
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from rvpack.cli.options import BundleArgument, InputOption, InputShapeOption, VlenOption, parse_input_shapes
-from rvpack.cli.render import console, err_console, human_bytes, human_count, key_value_table, progress_reporter
+from rvpack.cli.render import (console, err_console, human_bytes, human_count, key_value_table, progress_reporter,
+                               styled)
 from rvpack.cli.report import print_check, print_layer_times, reference_outputs
 from rvpack.sdk.errors import RunError
+from rvpack.sdk.frontend.limits import DEFAULT_LIMITS
 
 
 def register(app: typer.Typer) -> None:
     from rvpack.cli.bench_cmd import bench
+    from rvpack.cli.clean_cmd import clean
     from rvpack.cli.deploy_cmd import deploy
     from rvpack.cli.prune_cmd import prune
 
@@ -31,12 +36,16 @@ def register(app: typer.Typer) -> None:
     app.command("deploy")(deploy)
     app.command("targets")(targets)
     app.command("doctor")(doctor)
+    app.command("clean")(clean)
 
 
 def _command_line() -> str:
     return "rvpack " + " ".join(shlex.quote(a) for a in sys.argv[1:])
 
 
+LimitOption = Annotated[Optional[list[str]], typer.Option(
+    "--limit", help="Raise a size limit, NAME=VALUE (repeatable): elements (per tensor), weights, arena, fold "
+                    "(bytes; K/M/G suffixes).")]
 SparseOption = Annotated[str, typer.Option("--sparse", help="Column-sparse kernels for weights pruned column-wise "
                                           "(rvpack prune, or the user's training): auto (where cheaper) or off.")]
 
@@ -62,6 +71,10 @@ def build(
                                            "it: auto (fewest modelled cycles), im2col, winograd, winograd-f2, "
                                            "winograd-f4, winograd-f6.")] = "auto",
     sparse: SparseOption = "auto",
+    limit: LimitOption = None,
+    remote_cache: Annotated[Optional[str], typer.Option(
+        "--remote-cache", help="Bazel remote cache URL (http(s):// or grpc(s)://) shared with other machines; "
+                               "default $RVPACK_REMOTE_CACHE. Unreachable: a warning and a local build.")] = None,
 ) -> None:
     """Compile a model into a bundle: generated C + static library + runner ELF.
 
@@ -84,7 +97,10 @@ def build(
     with progress_reporter(quiet) as on_progress:
         result = build_bundle(path, tgt, out, name=name, input_shapes=shapes, force=force, command=_command_line(),
                               on_progress=on_progress, jobs=jobs, tune_vlen=tune_vlen if tune else None,
-                              core=core, algorithm=algorithm, sparse=sparse)
+                              core=core, algorithm=algorithm, sparse=sparse,
+                              limits=DEFAULT_LIMITS.with_overrides(limit or []), remote_cache=remote_cache)
+    for warning in result.warnings:
+        err_console.print(Text.assemble(("warning", "yellow"), ": ", warning))
     m = result.bundle.manifest
     macs = sum(layer.macs for layer in m.layers)
     rows = [
@@ -98,6 +114,8 @@ def build(
         ("time", f"{time.monotonic() - t0:.1f} s (compile {result.seconds.get('compile', 0):.1f} s, "
                  f"build {result.seconds.get('build', 0):.1f} s)"),
     ]
+    if remote_cache or os.environ.get("RVPACK_REMOTE_CACHE"):
+        rows.append(("remote cache", "not used" if result.warnings else f"{result.remote_hits} action(s) served"))
     console.print(key_value_table("Built", rows))
 
 
@@ -171,6 +189,7 @@ def inspect(
     algorithm: Annotated[str, typer.Option("--algorithm", help="Force a convolution algorithm (models only), as "
                                            "for build.")] = "auto",
     sparse: SparseOption = "auto",
+    limit: LimitOption = None,
 ) -> None:
     """Show per-layer op, shapes, MACs, parameters, kernel choice and the arena plan.
 
@@ -197,7 +216,8 @@ def inspect(
         with tempfile.TemporaryDirectory() as tmp:
             graph, gen = compile_to_sources(model_path, get_target(target), Path(tmp),
                                             input_shapes=parse_input_shapes(input_shape) or zoo_shapes,
-                                            core=core, algorithm=algorithm, sparse=sparse)
+                                            core=core, algorithm=algorithm, sparse=sparse,
+                                            limits=DEFAULT_LIMITS.with_overrides(limit or []))
         layers = [vars(record) for record in layer_records(gen)]
         summary = {"name": gen.name, "target": target, "arena_bytes": gen.plan.peak_bytes,
                    "arena_lower_bound_bytes": gen.plan.lower_bound_bytes, "weights_bytes": gen.weights_bytes,
@@ -251,7 +271,7 @@ def targets(
     for t in registry().targets.values():
         runs_on = (t.emulator.executable if t.emulator else "native") + (" + Spike" if t.spike_isa else "")
         table.add_row(t.name, t.isa, t.kernel_isa, runs_on,
-                      "[green]available[/]" if t.available else f"[yellow]{t.unavailable_reason}[/]")
+                      styled("available", "green") if t.available else styled(t.unavailable_reason, "yellow"))
     console.print(table)
     console.print("Operators: " + ", ".join(supported_ops()))
 
@@ -266,14 +286,17 @@ def doctor() -> None:
     for col in ("", "tool", "found", "needed for", "how to install"):
         table.add_column(col)
     for c in checks:
-        status = "[green]ok[/]" if c.ok else ("[red]missing[/]" if c.required else "[yellow]missing (optional)[/]")
+        status = (styled("ok", "green") if c.ok else styled("missing", "red") if c.required
+                  else styled("missing (optional)", "yellow"))
         table.add_row(status, c.name, c.detail, c.needed_for, "" if c.ok else c.install)
     console.print(table)
     optional = [c for c in checks if not c.ok and not c.required]
     if optional:
-        err_console.print("[yellow]optional, missing[/]: " + "; ".join(f"{c.name}: {c.install}" for c in optional))
+        err_console.print(Text.assemble(("optional, missing", "yellow"), ": ",
+                                        "; ".join(f"{c.name}: {c.install}" for c in optional)))
     missing = [c for c in checks if not c.ok and c.required]
     if missing:
-        err_console.print(f"[red]{len(missing)} missing[/]: " + "; ".join(f"{c.name}: {c.install}" for c in missing))
+        err_console.print(Text.assemble((f"{len(missing)} missing", "red"), ": ",
+                                        "; ".join(f"{c.name}: {c.install}" for c in missing)))
         raise typer.Exit(1)
-    console.print("[green]everything rvpack needs is installed[/]")
+    console.print(styled("everything rvpack needs is installed", "green"))

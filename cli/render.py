@@ -9,12 +9,20 @@ from typing import Iterator
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from rvpack.sdk.progress import ProgressEvent
 
-# Logs and pipes get wide tables instead of rich's 80-column default.
-console = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err_console = Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 160)
+# Logs and pipes get wide tables instead of rich's 80-column default. No
+# markup: names from models ("[/x]", "x[/red]") print as they are; styles come
+# from `styled`.
+console = Console(highlight=False, markup=False, width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, highlight=False, markup=False, width=None if sys.stderr.isatty() else 160)
+
+
+def styled(text: str, style: str) -> Text:
+    """`text` shown in a rich style, never parsed as markup."""
+    return Text(text, style=style)
 
 STAGE_TITLES = {
     "import": "Import model", "optimize": "Optimize graph", "codegen": "Generate C", "build": "Bazel build",

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.table import Table
+from rich.text import Text
 
-from rvpack.cli.render import console
+from rvpack.cli.render import console, styled
 from rvpack.sdk.errors import RunError, RvpackError
 from rvpack.sdk.progress import ProgressFn, report
 
@@ -55,10 +56,10 @@ def print_check(manifest, outputs: list, refs: list) -> None:
         table.add_column(col)
     for c, spec in zip(comparisons, manifest.outputs):
         table.add_row(c.name, "x".join(map(str, spec.shape)), f"{c.max_abs_error:.3g}", f"{c.max_abs_reference:.3g}",
-                      f"{c.relative_error:.2e}", f"{c.tolerance:.2g}", "[green]pass[/]" if c.ok else "[red]FAIL[/]")
+                      f"{c.relative_error:.2e}", f"{c.tolerance:.2g}", styled("pass", "green") if c.ok else styled("FAIL", "red"))
     console.print(table)
     failed = [c.name for c in comparisons if not c.ok]
     if failed:
         raise CheckFailed(f"{len(failed)} output(s) differ from the reference beyond tolerance: {', '.join(failed)}")
-    console.print(f"[green]check passed[/]: {len(comparisons)} output(s) within "
-                  f"{reference.REL_TOLERANCE:g} x max|ref| of the reference")
+    console.print(Text.assemble(("check passed", "green"), f": {len(comparisons)} output(s) within "
+                                f"{reference.tolerance_of(manifest):g} x max|ref| of the reference"))

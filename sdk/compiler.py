@@ -11,7 +11,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -20,8 +20,9 @@ from rvpack.sdk.bundle import Bundle
 from rvpack.sdk.bundle.manifest import LayerRecord, Manifest, TensorSpec
 from rvpack.sdk.codegen.emit import GeneratedModel, generate
 from rvpack.sdk.codegen.lower import check_supported, lower_graph
-from rvpack.sdk.errors import OutputExistsError
+from rvpack.sdk.errors import OutputExistsError, UnsupportedModelError
 from rvpack.sdk.frontend import load_model
+from rvpack.sdk.frontend.limits import DEFAULT_LIMITS, Limits
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir.graph import Graph
 from rvpack.sdk.ir.verify import verify
@@ -43,26 +44,30 @@ RUNTIME_HEADER = RUNTIME_DIR / "include" / "rvpack" / "rvpack.h"
 class BuildResult:
     bundle: Bundle
     seconds: dict[str, float]  # per stage
+    remote_hits: int = 0  # Bazel actions served by the remote cache
+    warnings: list[str] = field(default_factory=list)
 
 
 def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name: str | None = None,
                        input_shapes: dict[str, tuple[int, ...]] | None = None, command: str = "",
                        on_progress: ProgressFn = None, tune_vlen: int | None = None, core: str = DEFAULT_CORE,
-                       algorithm: str = "auto", sparse: str = "auto") -> tuple[Graph, GeneratedModel]:
+                       algorithm: str = "auto", sparse: str = "auto",
+                       limits: Limits = DEFAULT_LIMITS) -> tuple[Graph, GeneratedModel]:
     """Everything up to (not including) the native build: writes src_dir.
     tune_vlen: choose GEMM tiles by counts measured on Spike at that VLEN
     (sdk/tune.py) instead of the kernel ISA's cost model; core: the core
     model (targets/cores.py) the cost model and the tuner minimise modelled
     cycles on; algorithm: force a convolution algorithm ("auto": cheapest);
-    sparse: "off" keeps column-sparse weights on the dense kernels."""
+    sparse: "off" keeps column-sparse weights on the dense kernels; limits:
+    the sizes the model, its folded constants, weights and arena may reach."""
     kernel_isa = kernel_isa_of(target)
     core_model = core_model_named(core)
     kernel_isa.lowering(algorithm=algorithm, sparse=sparse)  # refuses unknown choices before any work
     report(on_progress, "import", f"reading {model_path.name}")
-    graph = load_model(model_path, input_shapes)
+    graph = load_model(model_path, input_shapes, limits)
     report(on_progress, "import", f"{len(graph.nodes)} nodes", done=True)
     report(on_progress, "optimize", "folding constants, fusing")
-    graph = optimize(graph, extra=kernel_isa.passes)
+    graph = optimize(graph, extra=kernel_isa.passes, limits=limits)
     check_supported(graph)
     verify(graph)
     report(on_progress, "optimize", f"{len(graph.nodes)} nodes after passes", done=True)
@@ -79,6 +84,11 @@ def compile_to_sources(model_path: Path, target: Target, src_dir: Path, *, name:
     report(on_progress, "codegen", "lowering and planning the arena")
     generated = generate(graph, src_dir, bundle_name, header, kernel_isa.lowering(chooser, core_model, algorithm, sparse),
                          kernel_isa.headers)
+    for what, size, limit in (("arena", generated.plan.peak_bytes, limits.arena),
+                              ("weights", generated.weights_bytes, limits.weights)):
+        if size > limit:
+            raise UnsupportedModelError(f"{model_path}: the bundle's {what} would take {size} bytes, more than the "
+                                        f"limit of {limit}", hint=f"raise it with --limit {what}=BYTES")
     report(on_progress, "codegen", f"{len(generated.executed)} layers, arena {generated.plan.peak_bytes} B", done=True)
     return graph, generated
 
@@ -97,11 +107,16 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
                  input_shapes: dict[str, tuple[int, ...]] | None = None, force: bool = False,
                  command: str = "", on_progress: ProgressFn = None, jobs: int | None = None,
                  tune_vlen: int | None = None, core: str = DEFAULT_CORE, algorithm: str = "auto",
-                 sparse: str = "auto") -> BuildResult:
+                 sparse: str = "auto", limits: Limits = DEFAULT_LIMITS, remote_cache: str | None = None) -> BuildResult:
+    """`remote_cache`: a Bazel remote cache URL (else $RVPACK_REMOTE_CACHE);
+    an unreachable one is skipped with a warning in the result."""
+    from rvpack.sdk.build import remote_cache as remote
     from rvpack.sdk.build.bazel import build_bundle as bazel_build
 
     if out_dir.exists() and not force:
         raise OutputExistsError(f"{out_dir} already exists", hint="pass --force to replace it, or choose another -o")
+    cache = remote.resolve(remote_cache)
+    warnings = [cache.warning] if cache.warning else []
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     seconds: dict[str, float] = {}
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".partial", dir=out_dir.parent))
@@ -111,13 +126,14 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         t0 = time.monotonic()
         graph, generated = compile_to_sources(model_path, target, src, name=name, input_shapes=input_shapes,
                                               command=command, on_progress=on_progress, tune_vlen=tune_vlen,
-                                              core=core, algorithm=algorithm, sparse=sparse)
+                                              core=core, algorithm=algorithm, sparse=sparse, limits=limits)
         seconds["compile"] = time.monotonic() - t0
 
         t0 = time.monotonic()
         report(on_progress, "build", f"bazel build for {target.name}")
         artifacts = bazel_build(src, generated.name, target, kernel_isa_of(target),
-                                on_progress=lambda line: report(on_progress, "build", line), jobs=jobs)
+                                on_progress=lambda line: report(on_progress, "build", line), jobs=jobs,
+                                remote_cache=cache)
         seconds["build"] = time.monotonic() - t0
         report(on_progress, "build", "done", done=True)
 
@@ -139,7 +155,7 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(Bundle.open(out_dir), seconds)
+    return BuildResult(Bundle.open(out_dir), seconds, len(artifacts.remote_hits), warnings)
 
 
 def _layout(graph: Graph, shape: tuple[int, ...]) -> str:

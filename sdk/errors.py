@@ -28,15 +28,27 @@ class ModelLoadError(RvpackError):
 class UnsupportedModelError(RvpackError):
     """The model is valid but uses something rvpack cannot compile."""
 
+    # Problems listed in the message; the CLI's --verbose lifts the cap.
+    max_listed: int | None = 8
+
     def __init__(self, message: str, problems: list[str] | None = None, hint: str = "") -> None:
         super().__init__(message, hint)
         self.problems = problems or []
 
     def __str__(self) -> str:
-        lines = [self.message + ":"] + [f"  - {p}" for p in self.problems]
+        shown = self.problems if self.max_listed is None else self.problems[:self.max_listed]
+        lines = [self.message + ":"] + [f"  - {p}" for p in shown]
+        if len(shown) < len(self.problems):
+            lines.append(f"  ... and {len(self.problems) - len(shown)} more (--verbose lists them all)")
         if self.hint:
             lines.append(f"  hint: {self.hint}")
         return "\n".join(lines) if self.problems else super().__str__()
+
+
+def short_shape(shape) -> str:
+    """A shape for a message: its first dimensions if it has many (corrupt files declare thousands)."""
+    dims = [int(d) for d in shape]
+    return "[" + ", ".join(map(str, dims[:8])) + (f", ... ({len(dims)} dims)" if len(dims) > 8 else "") + "]"
 
 
 class RootCauses:
@@ -57,12 +69,12 @@ class RootCauses:
             self.roots.append(problem)
         self._failed.update(outputs)
 
-    def raise_if_any(self, message: str, hint: str = "") -> None:
+    def raise_if_any(self, subject: str, what: str, hint: str = "") -> None:
+        """Raises "<subject>: N <what> node(s) (and M more nodes that depend on them)"."""
         if not self.roots:
             return
-        more = (f"; {self.consequences} more node(s) depend on them and were not checked"
-                if self.consequences else "")
-        raise UnsupportedModelError(f"{message}: {len(self.roots)} root cause(s){more}", self.roots, hint=hint)
+        more = f" (and {self.consequences} more node(s) that depend on them)" if self.consequences else ""
+        raise UnsupportedModelError(f"{subject}: {len(self.roots)} {what} node(s){more}", self.roots, hint=hint)
 
 
 class ShapeError(RvpackError):

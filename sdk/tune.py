@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from rvpack.sdk.build.cache import evict_tune_tables
 from rvpack.sdk.build.tools import cache_root
 from rvpack.sdk.codegen.tiles import GemmProblem, Tile
 from rvpack.sdk.errors import RunError, UnsupportedTargetError
@@ -167,6 +168,8 @@ class SpikeTuner:
         tmp = self.cache_file.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, indent=0))
         os.replace(tmp, self.cache_file)
+        if self.cache_file.parent == cache_root() / "tune":
+            evict_tune_tables()
 
 
 def tune_table(calls: list[CallKey], families: dict[str, TileFamily]) -> str:

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   g++                    # builds rvpack's Spike profile extension (bench: instruction mix, cycles)
   llvm-19                # llvm-mca-19: the kernel report's static cycle model (python -m rvpack.sdk.kernel_bench)
   openssh-client openssh-server  # rvpack deploy (ssh/scp); its tests run a throwaway sshd
+  nginx                  # the tests' Bazel remote cache server (HTTP + WebDAV PUT on 127.0.0.1)
   python3-venv python3-pip
 )
 missing=()

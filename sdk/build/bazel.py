@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rvpack.sdk.build.cache import evict_bundles
+from rvpack.sdk.build.remote_cache import RemoteCache
 from rvpack.sdk.build.tools import (
     bazel_executable,
     bazel_version,
@@ -62,6 +64,8 @@ class BuildArtifacts:
     # "<mnemonic> <first output>" of every action Bazel ran (cache hits are not
     # listed), e.g. to show that the runtime was not recompiled.
     actions: list[str] = field(default_factory=list)
+    # the same for the actions whose outputs came from the remote cache
+    remote_hits: list[str] = field(default_factory=list)
 
 
 def build_bundle(
@@ -72,6 +76,7 @@ def build_bundle(
     *,
     on_progress: Callable[[str], None] | None = None,
     jobs: int | None = None,
+    remote_cache: RemoteCache = RemoteCache(None),
 ) -> BuildArtifacts:
     """Builds lib<name>.a and <name>_run for target from the generated sources.
 
@@ -82,7 +87,7 @@ def build_bundle(
     targets = [f"//{package}:archives", f"//{package}:{name}_run"]
     bin_dir, exec_log = _bazel_build(
         root, target.bazel_platform, suffix, targets, f"bundle '{name}' for {target.name}",
-        f"{name}-{suffix}", on_progress=on_progress, jobs=jobs,
+        f"{name}-{suffix}", on_progress=on_progress, jobs=jobs, remote_cache=remote_cache,
     )  # fmt: skip
     cache = cache_root()
     out = cache / "out" / suffix / name
@@ -96,7 +101,8 @@ def build_bundle(
         library=library,
         runner=runner,
         toolchain={"bazel": bazel_version() or "unknown", **zig_versions()},
-        actions=list(_executed_actions(exec_log)),
+        actions=[action for action, remote in _spawns(exec_log) if not remote],
+        remote_hits=[action for action, remote in _spawns(exec_log) if remote],
     )
 
 
@@ -208,7 +214,9 @@ def _workspace() -> Path:
 def _stage(sources: Path, name: str, kernel_isa: KernelIsa) -> tuple[Path, str]:
     """The workspace root and the package the sources are staged in."""
     root = _workspace()
-    return root, stage_bundle(root, Path(sources), name, ["@rvpack//runtime", *kernel_isa.runtime_deps])
+    package = stage_bundle(root, Path(sources), name, ["@rvpack//runtime", *kernel_isa.runtime_deps])
+    evict_bundles()  # the cache stays bounded (cache.py)
+    return root, package
 
 
 def _bazel_build(
@@ -221,6 +229,7 @@ def _bazel_build(
     *,
     on_progress: Callable[[str], None] | None,
     jobs: int | None,
+    remote_cache: RemoteCache = RemoteCache(None),
 ) -> tuple[Path, Path]:
     """Runs `bazel build targets` for platform (a label in @rvpack); returns
     (the bin directory, the execution log). Raises BuildError on failure."""
@@ -260,6 +269,7 @@ def _bazel_build(
         "--curses=no",
         "--show_result=0",
         *([f"--jobs={jobs}"] if jobs else []),
+        *remote_cache.bazel_flags(),
         "--",
         *targets,
     ]
@@ -336,16 +346,17 @@ def _merge_archives(dest: Path, archives: list[Path]) -> None:
         os.replace(Path(tmp) / "merged.a", dest)  # same filesystem: atomic
 
 
-def _executed_actions(exec_log: Path) -> Iterator[str]:
-    """'<mnemonic> <main output>' per spawn in Bazel's JSON execution log
-    (a stream of JSON objects, not one array)."""
+def _spawns(exec_log: Path) -> Iterator[tuple[str, bool]]:
+    """('<mnemonic> <main output>', came from the remote cache) per spawn in
+    Bazel's JSON execution log (a stream of JSON objects, not one array).
+    Local action-cache hits are not in the log."""
     if not exec_log.is_file():
         return
     text, pos, decoder = exec_log.read_text(), 0, json.JSONDecoder()
     while (pos := _skip_ws(text, pos)) < len(text):
         entry, pos = decoder.raw_decode(text, pos)
         outputs = [o for o in entry.get("listedOutputs", []) if not o.endswith(".d")] or [""]
-        yield f"{entry.get('mnemonic', '?')} {outputs[0]}"
+        yield f"{entry.get('mnemonic', '?')} {outputs[0]}", bool(entry.get("remoteCacheHit"))
 
 
 def _skip_ws(text: str, pos: int) -> int:

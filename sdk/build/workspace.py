@@ -187,6 +187,7 @@ def stage_bundle(root: Path, sources: Path, name: str, deps: Sequence[str]) -> s
             tmp.rename(dest)
         except OSError:
             shutil.rmtree(tmp, ignore_errors=True)
+    os.utime(dest)  # most recently used: evicted last (cache.evict_bundles)
     has_weights = (dest / "weights.S").is_file()
     write_if_changed(
         dest / "BUILD.bazel",

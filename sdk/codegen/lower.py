@@ -75,7 +75,7 @@ def lower_graph(graph: Graph, lowering: Lowering = PORTABLE) -> list[LoweredLaye
         except Unsupported as e:
             problems.failed(node.inputs, node.outputs, f"{node.describe()}: {e}")
     problems.raise_if_any(
-        f"{graph.name}: node(s) cannot be compiled",
+        graph.name, "uncompilable",
         hint="these operators or attribute values are not supported yet (`rvpack targets` lists the operators)",
     )
     return layers

@@ -14,19 +14,21 @@ from pathlib import Path
 
 import numpy as np
 import onnx
-from google.protobuf.message import DecodeError
 from onnx import helper, numpy_helper, version_converter
 
 from rvpack.sdk.errors import ModelLoadError, ShapeError, UnsupportedModelError
+from rvpack.sdk.frontend.limits import DEFAULT_LIMITS, Limits
 from rvpack.sdk.frontend.names import c_identifier
+from rvpack.sdk.frontend.onnx_validate import read_onnx
 from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
 from rvpack.sdk.ir.onnx_ops import CANONICAL_OPSET
 
 MIN_OPSET, MAX_OPSET = 6, 21
 
 
-def load_onnx(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None) -> Graph:
-    model = _read_model(path)
+def load_onnx(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None,
+              limits: Limits = DEFAULT_LIMITS) -> Graph:
+    model = read_onnx(path, limits)
     opset = _default_opset(model)
     if not MIN_OPSET <= opset <= MAX_OPSET:
         raise UnsupportedModelError(
@@ -49,36 +51,6 @@ def load_onnx(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None
     except Exception as e:
         raise ModelLoadError(f"{path}: ONNX shape inference failed: {e}") from e
     return _to_ir(model, path, opset)
-
-
-def _read_model(path: Path) -> onnx.ModelProto:
-    data = path.read_bytes()
-    model = onnx.ModelProto()
-    try:
-        model.ParseFromString(data)
-    except DecodeError as e:
-        raise ModelLoadError(
-            f"{path}: not a valid ONNX or TFLite file (protobuf decode failed: {e})",
-            hint="the file may be truncated or corrupted; re-download or re-export it",
-        ) from e
-    if not model.HasField("graph") or not model.graph.node or not model.opset_import:
-        raise ModelLoadError(
-            f"{path}: not an ONNX model (no graph found)",
-            hint="rvpack reads .onnx and .tflite files",
-        )
-    try:
-        onnx.load_external_data_for_model(model, str(path.parent))
-    except (FileNotFoundError, OSError) as e:
-        raise ModelLoadError(
-            f"{path}: external weight data is missing: {e}",
-            hint="keep the model's external data files next to the .onnx file",
-        ) from e
-    try:
-        onnx.checker.check_model(model)
-    except onnx.checker.ValidationError as e:
-        first = str(e).strip().splitlines()[0]
-        raise ModelLoadError(f"{path}: the ONNX checker rejected the model: {first}") from e
-    return model
 
 
 def _per_channel_prelu_slopes(model: onnx.ModelProto) -> None:

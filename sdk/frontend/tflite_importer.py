@@ -19,8 +19,10 @@ from typing import Callable
 import numpy as np
 import tflite
 
-from rvpack.sdk.errors import ModelLoadError, RootCauses, ShapeError, UnsupportedModelError
+from rvpack.sdk.errors import RootCauses, ShapeError, UnsupportedModelError
+from rvpack.sdk.frontend.limits import DEFAULT_LIMITS, Limits
 from rvpack.sdk.frontend.tflite_sparsity import SparsityError, densify
+from rvpack.sdk.frontend.tflite_verify import verify_tflite
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir import onnx_ops
 from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
@@ -71,34 +73,17 @@ class _Value:
     layout: str
 
 
-def load_tflite(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None) -> Graph:
+def load_tflite(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None,
+                limits: Limits = DEFAULT_LIMITS) -> Graph:
     data = path.read_bytes()
-    try:
-        model = tflite.Model.GetRootAsModel(data, 0)
-        subgraph = model.Subgraphs(0)
-        num_ops = subgraph.OperatorsLength()
-        _check_buffers(model, len(data))
-    except ModelLoadError:
-        raise
-    except Exception as e:
-        raise ModelLoadError(
-            f"{path}: not a valid TFLite file ({type(e).__name__}: {e})",
-            hint="the file may be truncated or corrupted; re-download or re-export it",
-        ) from e
+    verify_tflite(path, data, limits.elements)  # every offset, length and index the importer follows
+    model = tflite.Model.GetRootAsModel(data, 0)
+    subgraph = model.Subgraphs(0)
+    num_ops = subgraph.OperatorsLength()
     if input_shapes:
         raise ShapeError("--input-shape is not supported for TFLite models (their input shapes are fixed)")
     importer = _Importer(model, subgraph, path, data)
     return importer.run(num_ops)
-
-
-def _check_buffers(model: tflite.Model, size: int) -> None:
-    # Reading a buffer of a truncated file would silently return short data.
-    for i in range(model.BuffersLength()):
-        buf = model.Buffers(i)
-        if buf.Offset() and buf.Offset() + buf.Size() > size:
-            raise ModelLoadError("buffer data lies past the end of the file (truncated)")
-        if buf.DataLength():
-            buf.DataAsNumpy()
 
 
 class _Importer:
@@ -112,6 +97,8 @@ class _Importer:
 
     # ---- tensors -----------------------------------------------------------
     def tfl_tensor(self, index: int) -> tflite.Tensor:
+        if index < 0:  # -1 marks an omitted optional operand; this one is required
+            raise _Unsupported("a required operand is missing (tensor index -1)")
         return self.sg.Tensors(index)
 
     def tfl_name(self, index: int) -> str:
@@ -218,7 +205,11 @@ class _Importer:
             name, i = f"{out_base}_{i}", i + 1
         node = Node(name, op, inputs, outputs, attrs or {})
         graph = self._graph_view()
-        for out, (dtype, shape) in zip(outputs, onnx_ops.infer_output_types(node, graph)):
+        try:
+            inferred = onnx_ops.infer_output_types(node, graph)
+        except Exception as e:  # noqa: BLE001 - ONNX's InferenceError and friends: operands that do not fit
+            raise _Unsupported(f"its operands do not fit {op}: {str(e).strip().splitlines()[0][:200]}") from None
+        for out, (dtype, shape) in zip(outputs, inferred):
             if shape is None:
                 raise _Unsupported(f"cannot infer the shape of {op} output '{out}'")
             self.tensors[out] = Tensor(out, dtype, shape)
@@ -270,17 +261,26 @@ class _Importer:
         for i in range(num_ops):
             op = self.sg.Operators(i)
             code = self.model.OperatorCodes(op.OpcodeIndex())
-            opname = tflite.opcode2name(max(code.BuiltinCode(), code.DeprecatedBuiltinCode()))
+            builtin = max(code.BuiltinCode(), code.DeprecatedBuiltinCode())
             out_name = self.tfl_name(int(op.Outputs(0))) if op.OutputsLength() else f"op{i}"
+            try:
+                opname = tflite.opcode2name(builtin)
+            except ValueError:  # not a builtin the schema knows
+                problems.failed([], [int(op.Outputs(k)) for k in range(op.OutputsLength())],
+                                f"node '{out_name}': unknown operator code {builtin}")
+                continue
             ins = [int(op.Inputs(k)) for k in range(op.InputsLength()) if op.Inputs(k) >= 0]
             outs = [int(op.Outputs(k)) for k in range(op.OutputsLength())]
             try:
                 for k in range(op.OutputsLength()):
                     self._reject_quantized(self.tfl_dtype(int(op.Outputs(k))), f"output of {opname}")
                 self.translate(opname, op)
+            except IndexError:  # a handler read an operand the operator does not have
+                problems.failed(ins, outs, f"node '{out_name}' ({opname}): too few inputs or outputs "
+                                           f"({len(ins)} and {len(outs)})")
             except _Unsupported as e:
                 problems.failed(ins, outs, f"node '{out_name}' ({opname}): {e}")
-        problems.raise_if_any(f"{self.path.name}: unsupported node(s)",
+        problems.raise_if_any(self.path.name, "unsupported",
                               hint="see `rvpack targets` for the supported operators")
 
         outputs = []
@@ -323,9 +323,10 @@ class _Importer:
     # ---- operators ---------------------------------------------------------
     def options(self, op: tflite.Operator, cls: type):
         table = op.BuiltinOptions()
+        if table is None or op.BuiltinOptionsType() != getattr(tflite.BuiltinOptions, cls.__name__):
+            raise _Unsupported(f"its options are missing or not {cls.__name__}")
         opts = cls()
-        if table is not None:
-            opts.Init(table.Bytes, table.Pos)
+        opts.Init(table.Bytes, table.Pos)
         return opts
 
     def op_densify(self, op, ins, outs):
@@ -557,7 +558,12 @@ class _Importer:
         return data
 
     def _conv_attrs(self, x_index, kernel, sh, sw, dh, dw, padding) -> dict:
-        _, h, w, _ = self.tfl_shape(x_index)
+        shape = self.tfl_shape(x_index)
+        if len(shape) != 4:
+            raise _Unsupported(f"the input has shape {list(shape)}, not NHWC")
+        if min(sh, sw, dh, dw, int(kernel[0]), int(kernel[1])) < 1:
+            raise _Unsupported(f"kernel {list(kernel)}, strides {[sh, sw]} and dilations {[dh, dw]} must be positive")
+        _, h, w, _ = shape
         pads = [0, 0, 0, 0]
         if padding == tflite.Padding.SAME:
             for axis, (size, k, s, d) in enumerate(((h, kernel[0], sh, dh), (w, kernel[1], sw, dw))):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from rvpack.sdk.errors import UnsupportedModelError
+from rvpack.sdk.frontend.limits import DEFAULT_LIMITS
 from rvpack.sdk.ir.graph import Graph, Node, Tensor
 from rvpack.sdk.ir import onnx_ops
 
@@ -20,11 +21,13 @@ _NONDETERMINISTIC = {"RandomNormal", "RandomUniform", "RandomNormalLike", "Rando
                      "Multinomial", "Bernoulli"}
 
 
-def fold_constants(graph: Graph) -> Graph:
+def fold_constants(graph: Graph, max_bytes: int = DEFAULT_LIMITS.fold) -> Graph:
+    """max_bytes: the most one folded node may produce; a node that would
+    produce more is refused before anything is allocated."""
     g = graph.copy()
     kept: list[Node] = []
     for node in g.nodes:
-        values = _try_fold(node, g)
+        values = _try_fold(node, g, max_bytes)
         if values is None:
             _complete_shapes(node, g)
             kept.append(node)
@@ -37,7 +40,7 @@ def fold_constants(graph: Graph) -> Graph:
     return g
 
 
-def _try_fold(node: Node, g: Graph) -> list[np.ndarray] | None:
+def _try_fold(node: Node, g: Graph, max_bytes: int) -> list[np.ndarray] | None:
     if node.op in _NONDETERMINISTIC or "." in node.op:
         return None
     if node.op in ("Shape", "Size"):
@@ -50,10 +53,49 @@ def _try_fold(node: Node, g: Graph) -> list[np.ndarray] | None:
         return [np.array(shape[start:end], dtype=np.int64)]
     if not all(g.constant(name) is not None for name in node.inputs if name):
         return None
+    produced = _output_bytes(node, g)
+    if produced is not None and produced > max_bytes:
+        raise UnsupportedModelError(f"{node.describe()}: folding it would produce {produced} bytes of constants, "
+                                    f"more than the limit of {max_bytes}", hint="raise it with --limit fold=BYTES")
     try:
         return onnx_ops.evaluate(node, g)
     except Exception as e:
         raise UnsupportedModelError(f"{node.describe()}: cannot evaluate its constant inputs: {e}") from e
+
+
+def _output_bytes(node: Node, g: Graph) -> int | None:
+    """What folding `node` would allocate: from the inferred output shapes,
+    or, for the ops whose output size is a value of their inputs, from those
+    values; None if unknown (the node is then simply evaluated)."""
+    shapes = [g.tensors[o].shape for o in node.outputs if o]
+    if shapes and all(s is not None for s in shapes):
+        return sum(int(np.prod(s, dtype=np.float64)) * g.tensors[o].dtype.itemsize
+                   for s, o in zip(shapes, node.outputs) if s is not None)
+    inputs = [g.constant(name) if name else None for name in node.inputs]
+
+    def elements(shape) -> float:
+        return float(np.prod(np.abs(np.asarray(shape, dtype=np.float64)))) if np.size(shape) else 1.0
+
+    first = inputs[0] if inputs else None
+    if node.op == "ConstantOfShape" and first is not None:
+        count = elements(first)
+    elif node.op == "Expand" and len(inputs) > 1 and first is not None and inputs[1] is not None:
+        count = max(elements(first.shape), elements(inputs[1])) * max(1.0, float(first.size))
+    elif node.op == "Tile" and len(inputs) > 1 and first is not None and inputs[1] is not None:
+        count = float(first.size) * elements(inputs[1])
+    elif node.op == "Range" and len(inputs) == 3 and all(v is not None for v in inputs):
+        start, limit, delta = (float(np.asarray(v).reshape(-1)[0]) for v in inputs)  # type: ignore[union-attr]
+        count = abs((limit - start) / delta) + 1 if delta else float("inf")
+    elif node.op == "Pad" and len(inputs) > 1 and first is not None and inputs[1] is not None:
+        pads = np.abs(np.asarray(inputs[1], dtype=np.float64)).reshape(-1)
+        half = pads.size // 2
+        rank = min(first.ndim, half)
+        padded = np.asarray(first.shape, dtype=np.float64)
+        padded[:rank] += pads[:rank] + pads[half:half + rank]
+        count = elements(padded)
+    else:
+        return None
+    return int(min(count, 2.0**62)) * 8
 
 
 def _complete_shapes(node: Node, g: Graph) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rvpack.sdk.frontend.limits import DEFAULT_LIMITS, Limits
 from rvpack.sdk.ir.graph import Graph
 from rvpack.sdk.passes.cleanup import eliminate_dead_code, remove_pass_through
 from rvpack.sdk.passes.fold_constants import fold_constants
@@ -21,9 +22,11 @@ DEFAULT_PIPELINE: list[Pass] = [
 ]
 
 
-def optimize(graph: Graph, pipeline: Sequence[Pass] | None = None, extra: Sequence[Pass] = ()) -> Graph:
+def optimize(graph: Graph, pipeline: Sequence[Pass] | None = None, extra: Sequence[Pass] = (),
+             limits: Limits = DEFAULT_LIMITS) -> Graph:
     """Runs the pipeline (default: DEFAULT_PIPELINE), then `extra` (the
-    passes a kernel ISA needs, KernelIsa.passes)."""
+    passes a kernel ISA needs, KernelIsa.passes); constant folding within
+    limits.fold bytes per node."""
     for p in [*(DEFAULT_PIPELINE if pipeline is None else pipeline), *extra]:
-        graph = p(graph)
+        graph = fold_constants(graph, limits.fold) if p is fold_constants else p(graph)
     return graph

@@ -5,10 +5,12 @@ rv64gc, identical counts on two runs, per-layer counts + overhead = total,
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.e2e.harness import build
@@ -98,3 +100,74 @@ def test_qemu_runner_reports_emulated_time(blazeface):
     proc = rvpack("bench", str(blazeface), "--runner", "qemu")
     assert proc.returncode == 0, proc.stderr
     assert "Emulated time under QEMU" in proc.stdout
+
+
+def _small_cnn(path: Path) -> Path:
+    """conv3x3 -> relu -> conv1x1 -> global average pool: four layers, quick on Spike."""
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    rng = np.random.default_rng(3)
+    inits = [numpy_helper.from_array(rng.standard_normal(s).astype(np.float32), n)
+             for n, s in (("w1", (16, 8, 3, 3)), ("b1", (16,)), ("w2", (32, 16, 1, 1)))]
+    nodes = [helper.make_node("Conv", ["x", "w1", "b1"], ["c1"], name="conv3x3", pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["c1"], ["r1"], name="relu"),
+             helper.make_node("Conv", ["r1", "w2"], ["c2"], name="conv1x1"),
+             helper.make_node("GlobalAveragePool", ["c2"], ["y"], name="pool")]
+    graph = helper.make_graph(nodes, "cnn", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 20, 20])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 32, 1, 1])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+    return path
+
+
+def test_plot_draws_every_run_side_by_side(tmp_path):
+    """rvv1.0 at VLEN 128 and 256 against rv64gc: three runs in one SVG whose
+    bars have the heights of the counts in the JSON (instructions and x60
+    cycles), and a PNG with a colour per run."""
+    import xml.etree.ElementTree as ET
+
+    model = _small_cnn(tmp_path / "cnn.onnx")
+    rvv = build(model, tmp_path / "rvv.rvpack", target="rvv1.0").path
+    gc = build(model, tmp_path / "gc.rvpack").path
+    svg, png, data_file = tmp_path / "layers.svg", tmp_path / "layers.png", tmp_path / "runs.json"
+    proc = rvpack("bench", str(rvv), "--vlen", "128", "--vlen", "256", "--against", str(gc), "--plot", str(svg),
+                  "--json", str(data_file))
+    assert proc.returncode == 0, proc.stderr
+    assert "side by side" in proc.stdout and f"wrote {svg}" in proc.stdout
+    runs = json.loads(data_file.read_text())["runs"]
+    assert [(r["target"], r["vlen"]) for r in runs] == [("rvv1.0", 128), ("rvv1.0", 256), ("rv64gc", None)]
+
+    root = ET.parse(svg).getroot()
+    texts = "".join(root.itertext())
+    for r in runs:
+        assert r["bundle"] in texts
+    for name in ("conv3x3", "conv1x1", "pool"):
+        assert name in texts
+
+    def bar_height(gid: str) -> float:
+        group = next(e for e in root.iter() if e.get("id") == gid)
+        path = next(e for e in group.iter() if e.tag.endswith("path"))
+        ys = [float(v) for v in re.findall(r"[ML]\s*[-\d.e]+\s+([-\d.e]+)", path.get("d"))]
+        return max(ys) - min(ys)
+
+    for panel, value in (("instructions", lambda layer: layer["instructions"]),
+                         ("cycles", lambda layer: layer["cycles"]["x60"]["cycles"])):
+        values = {(k, layer["name"]): value(layer) for k, r in enumerate(runs) for layer in r["layers"]}
+        heights = {key: bar_height(f"bar:{panel}:{key[0]}:{key[1]}") for key in values}
+        scale = max(heights.values()) / max(values.values())
+        for key, v in values.items():
+            assert heights[key] == pytest.approx(v * scale, rel=0.01, abs=0.05), (panel, key)
+
+    proc = rvpack("bench", str(rvv), "--vlen", "256", "--plot", str(png), "--no-check")
+    assert proc.returncode == 0, proc.stderr
+    import matplotlib.image
+
+    pixels = matplotlib.image.imread(png)[..., :3].reshape(-1, 3)
+    blue = np.array([0x1F, 0x77, 0xB4]) / 255  # matplotlib's C0: the one run's bars
+    assert pixels.shape[0] > 100_000 and (np.abs(pixels - blue).max(axis=1) < 0.02).sum() > 500
+
+
+def test_plot_path_is_checked_before_benching(blazeface, tmp_path):
+    proc = rvpack("bench", str(blazeface), "--plot", str(tmp_path / "chart.txt"))
+    assert proc.returncode != 0 and "Traceback" not in proc.stderr
+    assert "--plot" in proc.stderr and ".svg" in proc.stderr and "Spike" not in proc.stdout

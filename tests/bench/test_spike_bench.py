@@ -173,7 +173,7 @@ def build(model: Path, out: Path):
 
 def runtime_compiles(cache: Path, name: str, suffix: str) -> list[str]:
     log = cache / "logs" / f"{name}-{suffix}.exec.json"
-    return [a for a in bazel._executed_actions(log) if a.startswith("CppCompile") and "/rvpack/runtime/" in a]
+    return [a for a, remote in bazel._spawns(log) if not remote and a.startswith("CppCompile") and "/rvpack/runtime/" in a]
 
 
 @pytest.fixture(scope="module")

@@ -152,7 +152,7 @@ def test_one_unsupported_op_is_one_root_cause(tmp_path):
     with pytest.raises(UnsupportedModelError) as e:
         load_model(path)
     assert e.value.problems == ["node 'a' (SEGMENT_SUM): operator is not supported"]
-    assert "1 root cause(s); 6 more node(s) depend on them" in str(e.value)
+    assert "1 unsupported node(s) (and 6 more node(s) that depend on them)" in str(e.value)
 
 
 def column_pruned_ohwi(rng: np.random.Generator, oc: int, k: int, ic: int, mr: int) -> np.ndarray:

@@ -12,7 +12,6 @@ import pwd
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -34,16 +33,11 @@ from rvpack.sdk.runners.deploy import deploy
 from rvpack.sdk.runners.probe import BoardInfo
 from rvpack.sdk.runners.ssh import DeployError
 from rvpack.sdk.targets import get_target
+from tests.local_servers import free_port, wait_until_listening
 from tests.models import write_tiny_gemm
 
 SSHD = Path("/usr/sbin/sshd")
 QEMU_RV64 = "qemu-riscv64-static -cpu rv64"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +52,7 @@ def sshd(tmp_path_factory):
     for key in ("host_key", "client_key", "wrong_key"):
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", key, "-f", str(d / key)], check=True)
     (d / "authorized_keys").write_text((d / "client_key.pub").read_text())
-    port, closed_port = _free_port(), _free_port()
+    port, closed_port = free_port(), free_port()
     (d / "sshd_config").write_text(f"""\
 Port {port}
 ListenAddress 127.0.0.1
@@ -90,16 +84,7 @@ LogLevel VERBOSE
     log = open(d / "sshd.log", "w")
     proc = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(d / "sshd_config")], stdout=log,
                             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    deadline = time.monotonic() + 15
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail("sshd did not start: " + (d / "sshd.log").read_text())
-            time.sleep(0.05)
+    wait_until_listening(proc, port, "sshd", lambda: (d / "sshd.log").read_text(), timeout=15)
     try:
         yield dataclasses.make_dataclass("Sshd", ["dir", "config", "port"])(d, d / "ssh_config", port)
     finally:
