@@ -39,6 +39,7 @@ from rvpack.sdk.codegen.lower import lower_conv
 from rvpack.sdk.codegen.tiles import Tile
 from rvpack.sdk.errors import InputError, OutputExistsError, RvpackError, UnsupportedModelError, UnsupportedTargetError
 from rvpack.sdk.frontend import detect_format, load_model
+from rvpack.sdk.frontend.tflite_importer import tensor_name
 from rvpack.sdk.ir.graph import Graph, Node
 from rvpack.sdk.progress import ProgressFn, report
 from rvpack.sdk.targets import Target, kernel_isa_of
@@ -285,7 +286,7 @@ class _TfliteFile:
         self.sg = self.root.Subgraphs(0)
 
     def name(self, index: int) -> str:
-        return self.sg.Tensors(index).Name().decode("utf-8", "replace")
+        return tensor_name(self.sg.Tensors(index), index)
 
     def _stored(self, index: int) -> bool:
         buf = self.root.Buffers(self.sg.Tensors(index).Buffer())

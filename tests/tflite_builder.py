@@ -38,8 +38,11 @@ class T:
     dtype: np.dtype
     shape: tuple[int, ...]
     data: np.ndarray | None = None  # for a sparse tensor: the stored values
-    scale: float | None = None  # quantization parameters, for int8 tensors
-    zero_point: int = 0
+    # quantization parameters: one scale/zero point, or one per channel of
+    # quantized_dimension
+    scale: float | list[float] | None = None
+    zero_point: int | list[int] = 0
+    quantized_dimension: int = 0
     sparsity: Sparsity | None = None
 
 
@@ -59,6 +62,7 @@ class ModelSpec:
     inputs: list[int]
     outputs: list[int]
     buffers: list[bytes] = field(default_factory=list)
+    op_versions: dict[int, int] = field(default_factory=dict)  # builtin code -> version (int8 ops need >= 2)
 
 
 def _int_vector(b: flatbuffers.Builder, start, values: list[int]) -> int:
@@ -131,15 +135,21 @@ def build(spec: ModelSpec) -> bytes:
         shape = _int_vector(b, tflite.TensorStartShapeVector, list(t.shape))
         quant = None
         if t.scale is not None:
-            tflite.QuantizationParametersStartScaleVector(b, 1)
-            b.PrependFloat32(t.scale)
+            scales = list(t.scale) if isinstance(t.scale, (list, tuple, np.ndarray)) else [t.scale]
+            zps = list(t.zero_point) if isinstance(t.zero_point, (list, tuple, np.ndarray)) else [t.zero_point]
+            tflite.QuantizationParametersStartScaleVector(b, len(scales))
+            for v in reversed(scales):
+                b.PrependFloat32(float(v))
             scale = b.EndVector()
-            tflite.QuantizationParametersStartZeroPointVector(b, 1)
-            b.PrependInt64(t.zero_point)
+            tflite.QuantizationParametersStartZeroPointVector(b, len(zps))
+            for v in reversed(zps):
+                b.PrependInt64(int(v))
             zp = b.EndVector()
             tflite.QuantizationParametersStart(b)
             tflite.QuantizationParametersAddScale(b, scale)
             tflite.QuantizationParametersAddZeroPoint(b, zp)
+            if t.quantized_dimension:
+                tflite.QuantizationParametersAddQuantizedDimension(b, t.quantized_dimension)
             quant = tflite.QuantizationParametersEnd(b)
         sparsity = _sparsity(b, t.sparsity) if t.sparsity is not None else None
         tflite.TensorStart(b)
@@ -162,7 +172,7 @@ def build(spec: ModelSpec) -> bytes:
         tflite.OperatorCodeStart(b)
         tflite.OperatorCodeAddBuiltinCode(b, code)
         tflite.OperatorCodeAddDeprecatedBuiltinCode(b, min(code, 127))
-        tflite.OperatorCodeAddVersion(b, 1)
+        tflite.OperatorCodeAddVersion(b, spec.op_versions.get(code, 1))
         code_offsets.append(tflite.OperatorCodeEnd(b))
     ops = []
     for op in spec.ops:

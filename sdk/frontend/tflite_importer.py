@@ -73,6 +73,12 @@ class _Value:
     layout: str
 
 
+def tensor_name(tensor: tflite.Tensor, index: int) -> str:
+    """A tensor's name; the schema makes it optional."""
+    name = tensor.Name()
+    return name.decode("utf-8", "replace") if name else f"tensor_{index}"
+
+
 def load_tflite(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None,
                 limits: Limits = DEFAULT_LIMITS) -> Graph:
     data = path.read_bytes()
@@ -102,7 +108,7 @@ class _Importer:
         return self.sg.Tensors(index)
 
     def tfl_name(self, index: int) -> str:
-        return self.tfl_tensor(index).Name().decode("utf-8", "replace")
+        return tensor_name(self.tfl_tensor(index), index)
 
     def tfl_shape(self, index: int) -> tuple[int, ...]:
         t = self.tfl_tensor(index)

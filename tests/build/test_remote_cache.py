@@ -20,9 +20,12 @@ from rvpack.sdk.build import bazel
 from tests.local_servers import free_port, wait_until_listening
 from tests.models import write_tiny_gemm
 
+# Debian installs it in /usr/sbin, which a non-root PATH may lack.
+NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
+
 pytestmark = [
     pytest.mark.skipif(shutil.which("bazel") is None, reason="bazel is not installed"),
-    pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is not installed (toolchains/setup.sh)"),
+    pytest.mark.skipif(NGINX is None, reason="nginx is not installed (toolchains/setup.sh)"),
 ]
 
 NGINX_CONF = """\
@@ -59,7 +62,7 @@ def cache_server(tmp_path_factory):
     port = free_port()
     conf = root / "nginx.conf"
     conf.write_text(NGINX_CONF.format(root=root, port=port))
-    proc = subprocess.Popen(["nginx", "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
+    proc = subprocess.Popen([NGINX, "-p", str(root), "-c", str(conf), "-e", str(root / "error.log")],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     log = root / "error.log"
     wait_until_listening(proc, port, "nginx", lambda: log.read_text() if log.exists() else "")

@@ -193,3 +193,18 @@ def test_markup_in_names_is_printed_literally(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "[bold red]x[/] [/oops]" in proc.stdout
+
+
+def test_tflite_tensors_without_names_are_named_by_index(tmp_path):
+    """The schema makes a tensor's name optional (found by the fuzzer: a
+    missing name crashed the importer)."""
+    from tests.tflite_builder import ModelSpec, Op, T, build
+    import tflite
+
+    spec = ModelSpec(tensors=[T("", np.float32, (1, 4)), T("y", np.float32, (1, 4))],
+                     ops=[Op(tflite.BuiltinOperator.RELU, [0], [1])], inputs=[0], outputs=[1])
+    path = tmp_path / "noname.tflite"
+    path.write_bytes(build(spec))
+    graph = load_model(path)
+    assert [graph.tensors[n].shape for n in graph.inputs] == [(1, 4)]
+    assert "tensor_0" in graph.tensors

@@ -17,7 +17,7 @@
 //   <family> <name> mr <MR> lmul <LMUL> nr <NR> count <C> kept <K>   (one per kernel;
 //                                  K: the K steps of all its row blocks, 64 / MR blocks)
 //   checked <N> failed <F>
-// `python -m rvpack.sdk.kernel_bench --sparse 128 256 512` builds and runs it.
+// `python -m rvpack.sdk.sparse_bench 128 256 512` builds and runs it.
 #if defined(__linux__)
 #define _POSIX_C_SOURCE 199309L  // clock_gettime
 #endif

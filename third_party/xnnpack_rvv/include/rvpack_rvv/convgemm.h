@@ -47,10 +47,11 @@
 // sets the step; it is not part of any data layout. No libc, no allocation,
 // no globals.
 //
-// Inner loop, per K step: one vle32 of B (LMUL registers), MR scalar weight
-// loads (flw) at fixed offsets from one pointer and MR vfmacc.vf; K is
-// unrolled by 4, so the weight pointer, the B pointer and the K counter cost
-// one add each per 4 steps.
+// Inner loop, per K step: one vle32 of B (LMUL registers), one add for the
+// next B row (a vector load takes no offset), MR scalar weight loads (flw) at
+// fixed offsets from one pointer and MR vfmacc.vf; K is unrolled by 16
+// (family.json), so the weight pointer add, which also ends the loop, costs
+// one instruction and a branch per 16 steps.
 #ifndef RVPACK_RVV_CONVGEMM_H_
 #define RVPACK_RVV_CONVGEMM_H_
 

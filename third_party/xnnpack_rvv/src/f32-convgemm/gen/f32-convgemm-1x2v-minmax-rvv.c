@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 1 row (output channels) x 2 vector registers (LMUL=2) of columns (output pixels), K unrolled by 8.
+// 1 row (output channels) x 2 vector registers (LMUL=2) of columns (output pixels), K unrolled by 16.
 // Vector registers: 1 accumulator + 1 B vector of 2 = 4 of 32.
 // Per K step: 1 flw from one packed-weight pointer, one vle32, 1 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -57,7 +57,7 @@ void rvpack_f32_convgemm_minmax_ukernel_1x2v__rvv(
     const float* wk = w + 1;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 8;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 16;
     const float* const w_end = wk + kc / sizeof(float) * 1;
     while (wk != w_unrolled_end) {
       const vfloat32m2_t vb0 = __riscv_vle32_v_f32m2(bk, vl);
@@ -84,7 +84,31 @@ void rvpack_f32_convgemm_minmax_ukernel_1x2v__rvv(
       const vfloat32m2_t vb7 = __riscv_vle32_v_f32m2(bk, vl);
       bk = (const float*) ((uintptr_t) bk + b_stride);
       vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[7], vb7, vl);
-      wk += 8;
+      const vfloat32m2_t vb8 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[8], vb8, vl);
+      const vfloat32m2_t vb9 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[9], vb9, vl);
+      const vfloat32m2_t vb10 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[10], vb10, vl);
+      const vfloat32m2_t vb11 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[11], vb11, vl);
+      const vfloat32m2_t vb12 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[12], vb12, vl);
+      const vfloat32m2_t vb13 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[13], vb13, vl);
+      const vfloat32m2_t vb14 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[14], vb14, vl);
+      const vfloat32m2_t vb15 = __riscv_vle32_v_f32m2(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m2(vacc0, wk[15], vb15, vl);
+      wk += 16;
     }
     while (wk != w_end) {
       const vfloat32m2_t vb = __riscv_vle32_v_f32m2(bk, vl);

@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 2 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), K unrolled by 8.
+// 2 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), K unrolled by 16.
 // Vector registers: 2 accumulators + 1 B vector of 8 = 24 of 32.
 // Per K step: 2 flw from one packed-weight pointer, one vle32, 2 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -62,7 +62,7 @@ void rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv(
     const float* wk = w + 2;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 16;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 32;
     const float* const w_end = wk + kc / sizeof(float) * 2;
     while (wk != w_unrolled_end) {
       const vfloat32m8_t vb0 = __riscv_vle32_v_f32m8(bk, vl);
@@ -97,7 +97,39 @@ void rvpack_f32_convgemm_minmax_ukernel_2x8v__rvv(
       bk = (const float*) ((uintptr_t) bk + b_stride);
       vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[14], vb7, vl);
       vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[15], vb7, vl);
-      wk += 16;
+      const vfloat32m8_t vb8 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[16], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[17], vb8, vl);
+      const vfloat32m8_t vb9 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[18], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[19], vb9, vl);
+      const vfloat32m8_t vb10 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[20], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[21], vb10, vl);
+      const vfloat32m8_t vb11 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[22], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[23], vb11, vl);
+      const vfloat32m8_t vb12 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[24], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[25], vb12, vl);
+      const vfloat32m8_t vb13 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[26], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[27], vb13, vl);
+      const vfloat32m8_t vb14 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[28], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[29], vb14, vl);
+      const vfloat32m8_t vb15 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[30], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[31], vb15, vl);
+      wk += 32;
     }
     while (wk != w_end) {
       const vfloat32m8_t vb = __riscv_vle32_v_f32m8(bk, vl);

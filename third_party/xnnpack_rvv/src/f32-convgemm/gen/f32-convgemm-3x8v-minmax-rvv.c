@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 3 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), K unrolled by 8.
+// 3 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), K unrolled by 16.
 // Vector registers: 3 accumulators + 1 B vector of 8 = 32 of 32.
 // Per K step: 3 flw from one packed-weight pointer, one vle32, 3 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -67,7 +67,7 @@ void rvpack_f32_convgemm_minmax_ukernel_3x8v__rvv(
     const float* wk = w + 3;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 24;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 48;
     const float* const w_end = wk + kc / sizeof(float) * 3;
     while (wk != w_unrolled_end) {
       const vfloat32m8_t vb0 = __riscv_vle32_v_f32m8(bk, vl);
@@ -110,7 +110,47 @@ void rvpack_f32_convgemm_minmax_ukernel_3x8v__rvv(
       vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[21], vb7, vl);
       vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[22], vb7, vl);
       vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[23], vb7, vl);
-      wk += 24;
+      const vfloat32m8_t vb8 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[24], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[25], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[26], vb8, vl);
+      const vfloat32m8_t vb9 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[27], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[28], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[29], vb9, vl);
+      const vfloat32m8_t vb10 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[30], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[31], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[32], vb10, vl);
+      const vfloat32m8_t vb11 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[33], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[34], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[35], vb11, vl);
+      const vfloat32m8_t vb12 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[36], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[37], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[38], vb12, vl);
+      const vfloat32m8_t vb13 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[39], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[40], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[41], vb13, vl);
+      const vfloat32m8_t vb14 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[42], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[43], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[44], vb14, vl);
+      const vfloat32m8_t vb15 = __riscv_vle32_v_f32m8(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[45], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[46], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[47], vb15, vl);
+      wk += 48;
     }
     while (wk != w_end) {
       const vfloat32m8_t vb = __riscv_vle32_v_f32m8(bk, vl);

@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 4 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 8.
+// 4 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 16.
 // Vector registers: 4 accumulators + 1 B vector of 4 = 20 of 32.
 // Per K step: 4 flw from one packed-weight pointer, one vle32, 4 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -72,7 +72,7 @@ void rvpack_f32_convgemm_minmax_ukernel_4x4v__rvv(
     const float* wk = w + 4;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 32;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 64;
     const float* const w_end = wk + kc / sizeof(float) * 4;
     while (wk != w_unrolled_end) {
       const vfloat32m4_t vb0 = __riscv_vle32_v_f32m4(bk, vl);
@@ -123,7 +123,55 @@ void rvpack_f32_convgemm_minmax_ukernel_4x4v__rvv(
       vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[29], vb7, vl);
       vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[30], vb7, vl);
       vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[31], vb7, vl);
-      wk += 32;
+      const vfloat32m4_t vb8 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[32], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[33], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[34], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[35], vb8, vl);
+      const vfloat32m4_t vb9 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[36], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[37], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[38], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[39], vb9, vl);
+      const vfloat32m4_t vb10 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[40], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[41], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[42], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[43], vb10, vl);
+      const vfloat32m4_t vb11 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[44], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[45], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[46], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[47], vb11, vl);
+      const vfloat32m4_t vb12 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[48], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[49], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[50], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[51], vb12, vl);
+      const vfloat32m4_t vb13 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[52], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[53], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[54], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[55], vb13, vl);
+      const vfloat32m4_t vb14 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[56], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[57], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[58], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[59], vb14, vl);
+      const vfloat32m4_t vb15 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[60], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[61], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[62], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[63], vb15, vl);
+      wk += 64;
     }
     while (wk != w_end) {
       const vfloat32m4_t vb = __riscv_vle32_v_f32m4(bk, vl);

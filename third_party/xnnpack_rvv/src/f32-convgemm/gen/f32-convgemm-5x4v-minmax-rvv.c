@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 5 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 8.
+// 5 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 16.
 // Vector registers: 5 accumulators + 1 B vector of 4 = 24 of 32.
 // Per K step: 5 flw from one packed-weight pointer, one vle32, 5 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -77,7 +77,7 @@ void rvpack_f32_convgemm_minmax_ukernel_5x4v__rvv(
     const float* wk = w + 5;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 40;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 80;
     const float* const w_end = wk + kc / sizeof(float) * 5;
     while (wk != w_unrolled_end) {
       const vfloat32m4_t vb0 = __riscv_vle32_v_f32m4(bk, vl);
@@ -136,7 +136,63 @@ void rvpack_f32_convgemm_minmax_ukernel_5x4v__rvv(
       vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[37], vb7, vl);
       vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[38], vb7, vl);
       vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[39], vb7, vl);
-      wk += 40;
+      const vfloat32m4_t vb8 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[40], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[41], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[42], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[43], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[44], vb8, vl);
+      const vfloat32m4_t vb9 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[45], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[46], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[47], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[48], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[49], vb9, vl);
+      const vfloat32m4_t vb10 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[50], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[51], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[52], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[53], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[54], vb10, vl);
+      const vfloat32m4_t vb11 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[55], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[56], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[57], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[58], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[59], vb11, vl);
+      const vfloat32m4_t vb12 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[60], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[61], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[62], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[63], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[64], vb12, vl);
+      const vfloat32m4_t vb13 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[65], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[66], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[67], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[68], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[69], vb13, vl);
+      const vfloat32m4_t vb14 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[70], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[71], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[72], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[73], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[74], vb14, vl);
+      const vfloat32m4_t vb15 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[75], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[76], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[77], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[78], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[79], vb15, vl);
+      wk += 80;
     }
     while (wk != w_end) {
       const vfloat32m4_t vb = __riscv_vle32_v_f32m4(bk, vl);

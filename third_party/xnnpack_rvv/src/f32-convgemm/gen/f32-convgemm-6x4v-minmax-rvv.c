@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 6 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 8.
+// 6 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), K unrolled by 16.
 // Vector registers: 6 accumulators + 1 B vector of 4 = 28 of 32.
 // Per K step: 6 flw from one packed-weight pointer, one vle32, 6 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -82,7 +82,7 @@ void rvpack_f32_convgemm_minmax_ukernel_6x4v__rvv(
     const float* wk = w + 6;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 48;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 96;
     const float* const w_end = wk + kc / sizeof(float) * 6;
     while (wk != w_unrolled_end) {
       const vfloat32m4_t vb0 = __riscv_vle32_v_f32m4(bk, vl);
@@ -149,7 +149,71 @@ void rvpack_f32_convgemm_minmax_ukernel_6x4v__rvv(
       vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[45], vb7, vl);
       vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[46], vb7, vl);
       vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[47], vb7, vl);
-      wk += 48;
+      const vfloat32m4_t vb8 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[48], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[49], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[50], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[51], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[52], vb8, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[53], vb8, vl);
+      const vfloat32m4_t vb9 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[54], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[55], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[56], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[57], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[58], vb9, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[59], vb9, vl);
+      const vfloat32m4_t vb10 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[60], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[61], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[62], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[63], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[64], vb10, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[65], vb10, vl);
+      const vfloat32m4_t vb11 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[66], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[67], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[68], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[69], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[70], vb11, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[71], vb11, vl);
+      const vfloat32m4_t vb12 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[72], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[73], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[74], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[75], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[76], vb12, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[77], vb12, vl);
+      const vfloat32m4_t vb13 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[78], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[79], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[80], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[81], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[82], vb13, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[83], vb13, vl);
+      const vfloat32m4_t vb14 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[84], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[85], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[86], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[87], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[88], vb14, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[89], vb14, vl);
+      const vfloat32m4_t vb15 = __riscv_vle32_v_f32m4(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[90], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[91], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[92], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[93], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[94], vb15, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[95], vb15, vl);
+      wk += 96;
     }
     while (wk != w_end) {
       const vfloat32m4_t vb = __riscv_vle32_v_f32m4(bk, vl);

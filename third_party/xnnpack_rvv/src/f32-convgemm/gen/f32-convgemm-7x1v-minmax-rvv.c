@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 7 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 8.
+// 7 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 16.
 // Vector registers: 7 accumulators + 1 B vector of 1 = 8 of 32.
 // Per K step: 7 flw from one packed-weight pointer, one vle32, 7 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -87,7 +87,7 @@ void rvpack_f32_convgemm_minmax_ukernel_7x1v__rvv(
     const float* wk = w + 7;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 56;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 112;
     const float* const w_end = wk + kc / sizeof(float) * 7;
     while (wk != w_unrolled_end) {
       const vfloat32m1_t vb0 = __riscv_vle32_v_f32m1(bk, vl);
@@ -162,7 +162,79 @@ void rvpack_f32_convgemm_minmax_ukernel_7x1v__rvv(
       vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[53], vb7, vl);
       vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[54], vb7, vl);
       vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[55], vb7, vl);
-      wk += 56;
+      const vfloat32m1_t vb8 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[56], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[57], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[58], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[59], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[60], vb8, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[61], vb8, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[62], vb8, vl);
+      const vfloat32m1_t vb9 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[63], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[64], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[65], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[66], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[67], vb9, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[68], vb9, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[69], vb9, vl);
+      const vfloat32m1_t vb10 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[70], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[71], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[72], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[73], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[74], vb10, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[75], vb10, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[76], vb10, vl);
+      const vfloat32m1_t vb11 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[77], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[78], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[79], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[80], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[81], vb11, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[82], vb11, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[83], vb11, vl);
+      const vfloat32m1_t vb12 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[84], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[85], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[86], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[87], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[88], vb12, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[89], vb12, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[90], vb12, vl);
+      const vfloat32m1_t vb13 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[91], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[92], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[93], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[94], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[95], vb13, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[96], vb13, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[97], vb13, vl);
+      const vfloat32m1_t vb14 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[98], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[99], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[100], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[101], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[102], vb14, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[103], vb14, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[104], vb14, vl);
+      const vfloat32m1_t vb15 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[105], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[106], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[107], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[108], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[109], vb15, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[110], vb15, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[111], vb15, vl);
+      wk += 112;
     }
     while (wk != w_end) {
       const vfloat32m1_t vb = __riscv_vle32_v_f32m1(bk, vl);

@@ -3,10 +3,10 @@
 //   Generator: python third_party/xnnpack_rvv/tools/generate.py
 //   Registry: third_party/xnnpack_rvv/src/f32-convgemm/f32-convgemm.inc
 //
-// 8 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 8.
+// 8 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), K unrolled by 16.
 // Vector registers: 8 accumulators + 1 B vector of 1 = 9 of 32.
 // Per K step: 8 flw from one packed-weight pointer, one vle32, 8 vfmacc.vf and one
-// add for the B pointer; per 8 steps one add for the weight pointer, which also
+// add for the B pointer; per 16 steps one add for the weight pointer, which also
 // ends the loop. Built with -mllvm -enable-misched=false (BUILD.bazel): clang's
 // scheduler would hoist the next B load above these FMAs and spill accumulators.
 
@@ -92,7 +92,7 @@ void rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv(
     const float* wk = w + 8;
 
     const float* bk = b;
-    const float* const w_unrolled_end = wk + kc / (8 * sizeof(float)) * 64;
+    const float* const w_unrolled_end = wk + kc / (16 * sizeof(float)) * 128;
     const float* const w_end = wk + kc / sizeof(float) * 8;
     while (wk != w_unrolled_end) {
       const vfloat32m1_t vb0 = __riscv_vle32_v_f32m1(bk, vl);
@@ -175,7 +175,87 @@ void rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv(
       vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[61], vb7, vl);
       vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[62], vb7, vl);
       vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[63], vb7, vl);
-      wk += 64;
+      const vfloat32m1_t vb8 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[64], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[65], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[66], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[67], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[68], vb8, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[69], vb8, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[70], vb8, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[71], vb8, vl);
+      const vfloat32m1_t vb9 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[72], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[73], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[74], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[75], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[76], vb9, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[77], vb9, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[78], vb9, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[79], vb9, vl);
+      const vfloat32m1_t vb10 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[80], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[81], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[82], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[83], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[84], vb10, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[85], vb10, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[86], vb10, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[87], vb10, vl);
+      const vfloat32m1_t vb11 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[88], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[89], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[90], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[91], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[92], vb11, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[93], vb11, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[94], vb11, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[95], vb11, vl);
+      const vfloat32m1_t vb12 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[96], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[97], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[98], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[99], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[100], vb12, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[101], vb12, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[102], vb12, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[103], vb12, vl);
+      const vfloat32m1_t vb13 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[104], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[105], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[106], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[107], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[108], vb13, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[109], vb13, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[110], vb13, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[111], vb13, vl);
+      const vfloat32m1_t vb14 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[112], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[113], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[114], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[115], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[116], vb14, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[117], vb14, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[118], vb14, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[119], vb14, vl);
+      const vfloat32m1_t vb15 = __riscv_vle32_v_f32m1(bk, vl);
+      bk = (const float*) ((uintptr_t) bk + b_stride);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[120], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[121], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[122], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[123], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[124], vb15, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[125], vb15, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[126], vb15, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[127], vb15, vl);
+      wk += 128;
     }
     while (wk != w_end) {
       const vfloat32m1_t vb = __riscv_vle32_v_f32m1(bk, vl);

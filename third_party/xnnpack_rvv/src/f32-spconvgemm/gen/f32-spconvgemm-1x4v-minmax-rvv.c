@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 1 row (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 1 accumulator + 1 B vector of 4 = 8 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 1 flw
-// and 1 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 1 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -41,7 +41,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_1x4v__rvv(
   const float* const bias = w + 1;
   // Entries of 2 words: the B row's byte offset (int32), then the 1 weights.
   const float* const entries = bias + 1;
-  const float* const w_unrolled_end = entries + kept / 8 * 16;
+  const float* const w_unrolled_end = entries + kept / 16 * 32;
   const float* const w_end = entries + kept * 2;
 
   const float vmin = params->min;
@@ -93,7 +93,39 @@ void rvpack_f32_spconvgemm_minmax_ukernel_1x4v__rvv(
       __builtin_memcpy(&off7, wk + 14, sizeof(off7));
       const vfloat32m4_t vb7 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off7), vl);
       vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[15], vb7, vl);
-      wk += 16;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 16, sizeof(off8));
+      const vfloat32m4_t vb8 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[17], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 18, sizeof(off9));
+      const vfloat32m4_t vb9 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[19], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 20, sizeof(off10));
+      const vfloat32m4_t vb10 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[21], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 22, sizeof(off11));
+      const vfloat32m4_t vb11 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[23], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 24, sizeof(off12));
+      const vfloat32m4_t vb12 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[25], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 26, sizeof(off13));
+      const vfloat32m4_t vb13 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[27], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 28, sizeof(off14));
+      const vfloat32m4_t vb14 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[29], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 30, sizeof(off15));
+      const vfloat32m4_t vb15 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[31], vb15, vl);
+      wk += 32;
     }
     while (wk != w_end) {
       int32_t off;

@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 3 rows (output channels) x 8 vector registers (LMUL=8) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 3 accumulators + 1 B vector of 8 = 32 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 3 flw
-// and 3 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 3 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -49,7 +49,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_3x8v__rvv(
   const float* const bias = w + 1;
   // Entries of 4 words: the B row's byte offset (int32), then the 3 weights.
   const float* const entries = bias + 3;
-  const float* const w_unrolled_end = entries + kept / 8 * 32;
+  const float* const w_unrolled_end = entries + kept / 16 * 64;
   const float* const w_end = entries + kept * 4;
 
   const float vmin = params->min;
@@ -119,7 +119,55 @@ void rvpack_f32_spconvgemm_minmax_ukernel_3x8v__rvv(
       vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[29], vb7, vl);
       vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[30], vb7, vl);
       vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[31], vb7, vl);
-      wk += 32;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 32, sizeof(off8));
+      const vfloat32m8_t vb8 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[33], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[34], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[35], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 36, sizeof(off9));
+      const vfloat32m8_t vb9 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[37], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[38], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[39], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 40, sizeof(off10));
+      const vfloat32m8_t vb10 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[41], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[42], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[43], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 44, sizeof(off11));
+      const vfloat32m8_t vb11 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[45], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[46], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[47], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 48, sizeof(off12));
+      const vfloat32m8_t vb12 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[49], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[50], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[51], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 52, sizeof(off13));
+      const vfloat32m8_t vb13 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[53], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[54], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[55], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 56, sizeof(off14));
+      const vfloat32m8_t vb14 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[57], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[58], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[59], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 60, sizeof(off15));
+      const vfloat32m8_t vb15 = __riscv_vle32_v_f32m8((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m8(vacc0, wk[61], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m8(vacc1, wk[62], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m8(vacc2, wk[63], vb15, vl);
+      wk += 64;
     }
     while (wk != w_end) {
       int32_t off;

@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 4 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 4 accumulators + 1 B vector of 1 = 5 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 4 flw
-// and 4 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 4 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -53,7 +53,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_4x1v__rvv(
   const float* const bias = w + 1;
   // Entries of 5 words: the B row's byte offset (int32), then the 4 weights.
   const float* const entries = bias + 4;
-  const float* const w_unrolled_end = entries + kept / 8 * 40;
+  const float* const w_unrolled_end = entries + kept / 16 * 80;
   const float* const w_end = entries + kept * 5;
 
   const float vmin = params->min;
@@ -132,7 +132,63 @@ void rvpack_f32_spconvgemm_minmax_ukernel_4x1v__rvv(
       vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[37], vb7, vl);
       vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[38], vb7, vl);
       vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[39], vb7, vl);
-      wk += 40;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 40, sizeof(off8));
+      const vfloat32m1_t vb8 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[41], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[42], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[43], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[44], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 45, sizeof(off9));
+      const vfloat32m1_t vb9 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[46], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[47], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[48], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[49], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 50, sizeof(off10));
+      const vfloat32m1_t vb10 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[51], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[52], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[53], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[54], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 55, sizeof(off11));
+      const vfloat32m1_t vb11 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[56], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[57], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[58], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[59], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 60, sizeof(off12));
+      const vfloat32m1_t vb12 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[61], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[62], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[63], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[64], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 65, sizeof(off13));
+      const vfloat32m1_t vb13 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[66], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[67], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[68], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[69], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 70, sizeof(off14));
+      const vfloat32m1_t vb14 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[71], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[72], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[73], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[74], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 75, sizeof(off15));
+      const vfloat32m1_t vb15 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[76], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[77], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[78], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[79], vb15, vl);
+      wk += 80;
     }
     while (wk != w_end) {
       int32_t off;

@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 5 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 5 accumulators + 1 B vector of 4 = 24 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 5 flw
-// and 5 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 5 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -57,7 +57,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_5x4v__rvv(
   const float* const bias = w + 1;
   // Entries of 6 words: the B row's byte offset (int32), then the 5 weights.
   const float* const entries = bias + 5;
-  const float* const w_unrolled_end = entries + kept / 8 * 48;
+  const float* const w_unrolled_end = entries + kept / 16 * 96;
   const float* const w_end = entries + kept * 6;
 
   const float vmin = params->min;
@@ -145,7 +145,71 @@ void rvpack_f32_spconvgemm_minmax_ukernel_5x4v__rvv(
       vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[45], vb7, vl);
       vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[46], vb7, vl);
       vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[47], vb7, vl);
-      wk += 48;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 48, sizeof(off8));
+      const vfloat32m4_t vb8 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[49], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[50], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[51], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[52], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[53], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 54, sizeof(off9));
+      const vfloat32m4_t vb9 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[55], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[56], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[57], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[58], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[59], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 60, sizeof(off10));
+      const vfloat32m4_t vb10 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[61], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[62], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[63], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[64], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[65], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 66, sizeof(off11));
+      const vfloat32m4_t vb11 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[67], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[68], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[69], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[70], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[71], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 72, sizeof(off12));
+      const vfloat32m4_t vb12 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[73], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[74], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[75], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[76], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[77], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 78, sizeof(off13));
+      const vfloat32m4_t vb13 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[79], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[80], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[81], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[82], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[83], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 84, sizeof(off14));
+      const vfloat32m4_t vb14 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[85], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[86], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[87], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[88], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[89], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 90, sizeof(off15));
+      const vfloat32m4_t vb15 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[91], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[92], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[93], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[94], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[95], vb15, vl);
+      wk += 96;
     }
     while (wk != w_end) {
       int32_t off;

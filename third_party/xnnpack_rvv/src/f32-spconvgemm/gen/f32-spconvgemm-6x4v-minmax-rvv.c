@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 6 rows (output channels) x 4 vector registers (LMUL=4) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 6 accumulators + 1 B vector of 4 = 28 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 6 flw
-// and 6 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 6 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -61,7 +61,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_6x4v__rvv(
   const float* const bias = w + 1;
   // Entries of 7 words: the B row's byte offset (int32), then the 6 weights.
   const float* const entries = bias + 6;
-  const float* const w_unrolled_end = entries + kept / 8 * 56;
+  const float* const w_unrolled_end = entries + kept / 16 * 112;
   const float* const w_end = entries + kept * 7;
 
   const float vmin = params->min;
@@ -158,7 +158,79 @@ void rvpack_f32_spconvgemm_minmax_ukernel_6x4v__rvv(
       vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[53], vb7, vl);
       vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[54], vb7, vl);
       vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[55], vb7, vl);
-      wk += 56;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 56, sizeof(off8));
+      const vfloat32m4_t vb8 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[57], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[58], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[59], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[60], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[61], vb8, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[62], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 63, sizeof(off9));
+      const vfloat32m4_t vb9 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[64], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[65], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[66], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[67], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[68], vb9, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[69], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 70, sizeof(off10));
+      const vfloat32m4_t vb10 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[71], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[72], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[73], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[74], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[75], vb10, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[76], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 77, sizeof(off11));
+      const vfloat32m4_t vb11 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[78], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[79], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[80], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[81], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[82], vb11, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[83], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 84, sizeof(off12));
+      const vfloat32m4_t vb12 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[85], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[86], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[87], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[88], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[89], vb12, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[90], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 91, sizeof(off13));
+      const vfloat32m4_t vb13 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[92], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[93], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[94], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[95], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[96], vb13, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[97], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 98, sizeof(off14));
+      const vfloat32m4_t vb14 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[99], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[100], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[101], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[102], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[103], vb14, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[104], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 105, sizeof(off15));
+      const vfloat32m4_t vb15 = __riscv_vle32_v_f32m4((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m4(vacc0, wk[106], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m4(vacc1, wk[107], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m4(vacc2, wk[108], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m4(vacc3, wk[109], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m4(vacc4, wk[110], vb15, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m4(vacc5, wk[111], vb15, vl);
+      wk += 112;
     }
     while (wk != w_end) {
       int32_t off;

@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 7 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 7 accumulators + 1 B vector of 1 = 8 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 7 flw
-// and 7 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 7 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -65,7 +65,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_7x1v__rvv(
   const float* const bias = w + 1;
   // Entries of 8 words: the B row's byte offset (int32), then the 7 weights.
   const float* const entries = bias + 7;
-  const float* const w_unrolled_end = entries + kept / 8 * 64;
+  const float* const w_unrolled_end = entries + kept / 16 * 128;
   const float* const w_end = entries + kept * 8;
 
   const float vmin = params->min;
@@ -171,7 +171,87 @@ void rvpack_f32_spconvgemm_minmax_ukernel_7x1v__rvv(
       vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[61], vb7, vl);
       vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[62], vb7, vl);
       vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[63], vb7, vl);
-      wk += 64;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 64, sizeof(off8));
+      const vfloat32m1_t vb8 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[65], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[66], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[67], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[68], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[69], vb8, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[70], vb8, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[71], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 72, sizeof(off9));
+      const vfloat32m1_t vb9 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[73], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[74], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[75], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[76], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[77], vb9, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[78], vb9, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[79], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 80, sizeof(off10));
+      const vfloat32m1_t vb10 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[81], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[82], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[83], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[84], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[85], vb10, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[86], vb10, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[87], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 88, sizeof(off11));
+      const vfloat32m1_t vb11 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[89], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[90], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[91], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[92], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[93], vb11, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[94], vb11, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[95], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 96, sizeof(off12));
+      const vfloat32m1_t vb12 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[97], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[98], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[99], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[100], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[101], vb12, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[102], vb12, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[103], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 104, sizeof(off13));
+      const vfloat32m1_t vb13 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[105], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[106], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[107], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[108], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[109], vb13, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[110], vb13, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[111], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 112, sizeof(off14));
+      const vfloat32m1_t vb14 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[113], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[114], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[115], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[116], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[117], vb14, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[118], vb14, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[119], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 120, sizeof(off15));
+      const vfloat32m1_t vb15 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[121], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[122], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[123], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[124], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[125], vb15, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[126], vb15, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[127], vb15, vl);
+      wk += 128;
     }
     while (wk != w_end) {
       int32_t off;

@@ -4,10 +4,10 @@
 //   Registry: third_party/xnnpack_rvv/src/f32-spconvgemm/f32-spconvgemm.inc
 //
 // 8 rows (output channels) x 1 vector register (LMUL=1) of columns (output pixels), column-sparse:
-// only the kept K steps of the block, 8 per main-loop iteration.
+// only the kept K steps of the block, 16 per main-loop iteration.
 // Vector registers: 8 accumulators + 1 B vector of 1 = 9 of 32.
 // Per kept step: one lw (the B row's byte offset) and one add, one vle32, 8 flw
-// and 8 vfmacc.vf -- one instruction more than a dense K step; per 8 steps
+// and 8 vfmacc.vf -- one instruction more than a dense K step; per 16 steps
 // one add for the entry pointer, which also ends the loop. Built with
 // -mllvm -enable-misched=false, as f32-convgemm (BUILD.bazel).
 
@@ -69,7 +69,7 @@ void rvpack_f32_spconvgemm_minmax_ukernel_8x1v__rvv(
   const float* const bias = w + 1;
   // Entries of 9 words: the B row's byte offset (int32), then the 8 weights.
   const float* const entries = bias + 8;
-  const float* const w_unrolled_end = entries + kept / 8 * 72;
+  const float* const w_unrolled_end = entries + kept / 16 * 144;
   const float* const w_end = entries + kept * 9;
 
   const float vmin = params->min;
@@ -184,7 +184,95 @@ void rvpack_f32_spconvgemm_minmax_ukernel_8x1v__rvv(
       vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[69], vb7, vl);
       vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[70], vb7, vl);
       vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[71], vb7, vl);
-      wk += 72;
+      int32_t off8;
+      __builtin_memcpy(&off8, wk + 72, sizeof(off8));
+      const vfloat32m1_t vb8 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off8), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[73], vb8, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[74], vb8, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[75], vb8, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[76], vb8, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[77], vb8, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[78], vb8, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[79], vb8, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[80], vb8, vl);
+      int32_t off9;
+      __builtin_memcpy(&off9, wk + 81, sizeof(off9));
+      const vfloat32m1_t vb9 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off9), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[82], vb9, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[83], vb9, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[84], vb9, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[85], vb9, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[86], vb9, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[87], vb9, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[88], vb9, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[89], vb9, vl);
+      int32_t off10;
+      __builtin_memcpy(&off10, wk + 90, sizeof(off10));
+      const vfloat32m1_t vb10 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off10), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[91], vb10, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[92], vb10, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[93], vb10, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[94], vb10, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[95], vb10, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[96], vb10, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[97], vb10, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[98], vb10, vl);
+      int32_t off11;
+      __builtin_memcpy(&off11, wk + 99, sizeof(off11));
+      const vfloat32m1_t vb11 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off11), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[100], vb11, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[101], vb11, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[102], vb11, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[103], vb11, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[104], vb11, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[105], vb11, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[106], vb11, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[107], vb11, vl);
+      int32_t off12;
+      __builtin_memcpy(&off12, wk + 108, sizeof(off12));
+      const vfloat32m1_t vb12 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off12), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[109], vb12, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[110], vb12, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[111], vb12, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[112], vb12, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[113], vb12, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[114], vb12, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[115], vb12, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[116], vb12, vl);
+      int32_t off13;
+      __builtin_memcpy(&off13, wk + 117, sizeof(off13));
+      const vfloat32m1_t vb13 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off13), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[118], vb13, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[119], vb13, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[120], vb13, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[121], vb13, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[122], vb13, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[123], vb13, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[124], vb13, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[125], vb13, vl);
+      int32_t off14;
+      __builtin_memcpy(&off14, wk + 126, sizeof(off14));
+      const vfloat32m1_t vb14 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off14), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[127], vb14, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[128], vb14, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[129], vb14, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[130], vb14, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[131], vb14, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[132], vb14, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[133], vb14, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[134], vb14, vl);
+      int32_t off15;
+      __builtin_memcpy(&off15, wk + 135, sizeof(off15));
+      const vfloat32m1_t vb15 = __riscv_vle32_v_f32m1((const float*) ((uintptr_t) b + (intptr_t) off15), vl);
+      vacc0 = __riscv_vfmacc_vf_f32m1(vacc0, wk[136], vb15, vl);
+      vacc1 = __riscv_vfmacc_vf_f32m1(vacc1, wk[137], vb15, vl);
+      vacc2 = __riscv_vfmacc_vf_f32m1(vacc2, wk[138], vb15, vl);
+      vacc3 = __riscv_vfmacc_vf_f32m1(vacc3, wk[139], vb15, vl);
+      vacc4 = __riscv_vfmacc_vf_f32m1(vacc4, wk[140], vb15, vl);
+      vacc5 = __riscv_vfmacc_vf_f32m1(vacc5, wk[141], vb15, vl);
+      vacc6 = __riscv_vfmacc_vf_f32m1(vacc6, wk[142], vb15, vl);
+      vacc7 = __riscv_vfmacc_vf_f32m1(vacc7, wk[143], vb15, vl);
+      wk += 144;
     }
     while (wk != w_end) {
       int32_t off;

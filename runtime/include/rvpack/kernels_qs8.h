@@ -1,0 +1,115 @@
+/* rvpack int8 kernels: the portable scalar implementations (the oracle of
+ * every int8 vector kernel), in TFLite's full-integer arithmetic.
+ *
+ * Quantized value q of real value r: r = scale * (q - zero_point). Weights
+ * are symmetric (zero point 0, values in [-127, 127]), per output channel or
+ * per tensor; biases are int32 with scale input_scale * weight_scale.
+ *
+ * Rescaling by a real factor M > 0 is done as TFLite defines it
+ * (MultiplyByQuantizedMultiplier): M = multiplier * 2^(shift - 31) with
+ * multiplier in [2^30, 2^31) (sdk/quant/multiplier.py computes both at build
+ * time); x is shifted left by max(shift, 0), multiplied by a saturating
+ * rounding doubling high multiply, then shifted right by max(-shift, 0)
+ * rounding half away from zero. Matching those two roundings is what makes
+ * results bit-exact against tflite-runtime.
+ *
+ * Overflow: a conv/FC accumulator sums K products of (x - zx) in [-255, 255]
+ * and w in [-127, 127], |product| <= 32385, so K <= 66,000 products fit an
+ * int32 with room for the bias (|bias| < 2^31 - K * 32385 is checked by the
+ * code generator). Layouts are NCHW as for the f32 kernels. */
+#ifndef RVPACK_KERNELS_QS8_H_
+#define RVPACK_KERNELS_QS8_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rvpack/kernels.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* round(x * multiplier * 2^(shift - 31)) with TFLite's two roundings. */
+int32_t rvpack_q31_rescale(int32_t x, int32_t multiplier, int32_t shift);
+
+/* Output side of every int8 kernel: y = clamp(zero_point + rescale(acc)). */
+typedef struct rvpack_qs8_output {
+  int32_t zero_point;
+  int32_t min, max;       /* the fused activation's clamp, in the quantized domain */
+  int32_t per_channel;    /* multiplier/shift arrays have one entry per channel (else one) */
+  const int32_t* multiplier;
+  const int32_t* shift;
+} rvpack_qs8_output_t;
+
+/* 2-D convolution, NCHW, grouped (depthwise: groups == in_channels, any
+ * channel multiplier). geometry.act is ignored (the clamp is in `out`).
+ * weights int8 [out_channels][in_channels / groups][kh][kw], bias int32
+ * [out_channels] or NULL; input positions outside the image contribute 0
+ * (they read as the input zero point). */
+typedef struct rvpack_qs8_conv2d_params {
+  rvpack_conv2d_params_t geometry;
+  int32_t input_zero_point;
+  rvpack_qs8_output_t out;
+} rvpack_qs8_conv2d_params_t;
+
+void rvpack_qs8_conv2d_nchw__scalar(const rvpack_qs8_conv2d_params_t* p, const int8_t* input,
+                                    const int8_t* weights, const int32_t* bias, int8_t* output);
+
+/* y[b][n] = out(sum_k (x[b][k] - zx) * w[n][k] + bias[n]); weights [n][k]
+ * (TFLite FULLY_CONNECTED), bias int32 [n] or NULL. */
+typedef struct rvpack_qs8_fully_connected_params {
+  int32_t batch, in_features, out_features;
+  int32_t input_zero_point;
+  rvpack_qs8_output_t out;
+} rvpack_qs8_fully_connected_params_t;
+
+void rvpack_qs8_fully_connected__scalar(const rvpack_qs8_fully_connected_params_t* p, const int8_t* input,
+                                        const int8_t* weights, const int32_t* bias, int8_t* output);
+
+/* Elementwise a + b (broadcast by strides as rvpack_binary_params_t: shape,
+ * a_strides, b_strides; op and act unused) as TFLite's int8 ADD: both inputs
+ * are moved to a common scale with 20 bits of headroom, added, and rescaled. */
+typedef struct rvpack_qs8_add_params {
+  rvpack_binary_params_t shape;
+  int32_t a_zero_point, b_zero_point;
+  int32_t a_multiplier, a_shift, b_multiplier, b_shift;
+  int32_t left_shift;
+  rvpack_qs8_output_t out; /* per_channel 0 */
+} rvpack_qs8_add_params_t;
+
+void rvpack_qs8_add__scalar(const rvpack_qs8_add_params_t* p, const int8_t* a, const int8_t* b, int8_t* y);
+
+/* Max and average pooling, NCHW, input and output with the same scale and
+ * zero point (TFLite requires it). Average: sum of the in-image window
+ * divided by its in-image size, rounded half away from zero, as TFLite.
+ * kind: RVPACK_POOL_*; geometry.act and count_include_pad are ignored. */
+typedef struct rvpack_qs8_pool2d_params {
+  rvpack_pool2d_params_t geometry;
+  int32_t min, max; /* the fused activation's clamp */
+} rvpack_qs8_pool2d_params_t;
+
+void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output);
+
+/* Conversions at a model's edges and between quantized tensors:
+ *  quantize    f32 -> int8/uint8: clamp(round_half_away(x / scale) + zero_point)
+ *  dequantize  int8/uint8 -> f32: scale * (q - zero_point)
+ *  requantize  int8/uint8 -> int8/uint8: clamp(out_zp + rescale(q - in_zp)).
+ * `is_unsigned` selects uint8 (0..255) for that side, else int8. */
+typedef struct rvpack_q8_convert_params {
+  size_t count;
+  float scale;                 /* quantize/dequantize */
+  int32_t input_zero_point;    /* dequantize/requantize */
+  int32_t output_zero_point;   /* quantize/requantize */
+  int32_t multiplier, shift;   /* requantize */
+  int32_t input_unsigned, output_unsigned;
+} rvpack_q8_convert_params_t;
+
+void rvpack_q8_quantize__scalar(const rvpack_q8_convert_params_t* p, const float* x, void* y);
+void rvpack_q8_dequantize__scalar(const rvpack_q8_convert_params_t* p, const void* x, float* y);
+void rvpack_q8_requantize__scalar(const rvpack_q8_convert_params_t* p, const void* x, void* y);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RVPACK_KERNELS_QS8_H_ */

@@ -1,0 +1,192 @@
+/* int8 kernels in TFLite's full-integer arithmetic (rvpack/kernels_qs8.h). */
+#include <math.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "internal.h"
+#include "rvpack/kernels_qs8.h"
+
+/* (a * b * 2) >> 32 rounded to nearest (ties away from zero), saturating the
+ * one overflowing case INT32_MIN * INT32_MIN (gemmlowp's
+ * SaturatingRoundingDoublingHighMul). */
+static int32_t doubling_high_mul(int32_t a, int32_t b) {
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+  const int64_t ab = (int64_t)a * (int64_t)b;
+  const int64_t nudge = ab >= 0 ? (1LL << 30) : (1 - (1LL << 30));
+  return (int32_t)((ab + nudge) / (1LL << 31)); /* C division truncates toward zero, as gemmlowp's */
+}
+
+/* x / 2^exponent rounded half away from zero (gemmlowp's RoundingDivideByPOT). */
+static int32_t rounding_divide_by_pot(int32_t x, int32_t exponent) {
+  const int32_t mask = (int32_t)((1LL << exponent) - 1);
+  const int32_t remainder = x & mask;
+  const int32_t threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+int32_t rvpack_q31_rescale(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  /* TFLite multiplies by 2^left in int32 (wrapping is the caller's problem:
+   * the code generator keeps |x| * 2^left within int32). */
+  return rounding_divide_by_pot(doubling_high_mul((int32_t)((uint32_t)x << left), multiplier), right);
+}
+
+static int8_t output_value(const rvpack_qs8_output_t* o, int32_t acc, int32_t channel) {
+  const int32_t k = o->per_channel ? channel : 0;
+  int32_t v = rvpack_q31_rescale(acc, o->multiplier[k], o->shift[k]) + o->zero_point;
+  v = v < o->min ? o->min : v;
+  v = v > o->max ? o->max : v;
+  return (int8_t)v;
+}
+
+void rvpack_qs8_conv2d_nchw__scalar(const rvpack_qs8_conv2d_params_t* p, const int8_t* input,
+                                    const int8_t* weights, const int32_t* bias, int8_t* output) {
+  const rvpack_conv2d_params_t* g = &p->geometry;
+  const int32_t groups = g->groups, icg = g->in_channels / groups, ocg = g->out_channels / groups;
+  const int32_t kh_n = g->kernel_height, kw_n = g->kernel_width;
+  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width;
+  const int32_t zx = p->input_zero_point;
+  for (int32_t n = 0; n < g->batch; ++n) {
+    const int8_t* x = input + (ptrdiff_t)n * g->in_channels * in_plane;
+    for (int32_t oc = 0; oc < g->out_channels; ++oc) {
+      const int32_t ic0 = (oc / ocg) * icg;
+      const int8_t* w = weights + (ptrdiff_t)oc * icg * kh_n * kw_n;
+      for (int32_t oh = 0; oh < g->out_height; ++oh) {
+        const int32_t ih0 = oh * g->stride_height - g->pad_top;
+        int32_t kh0, kh1;
+        rvpack_internal_tap_range(ih0, g->dilation_height, kh_n, g->in_height, &kh0, &kh1);
+        for (int32_t ow = 0; ow < g->out_width; ++ow) {
+          const int32_t iw0 = ow * g->stride_width - g->pad_left;
+          int32_t kw0, kw1;
+          rvpack_internal_tap_range(iw0, g->dilation_width, kw_n, g->in_width, &kw0, &kw1);
+          int32_t acc = 0;
+          for (int32_t ic = 0; ic < icg; ++ic) {
+            const int8_t* xp = x + (ptrdiff_t)(ic0 + ic) * in_plane;
+            const int8_t* wp = w + (ptrdiff_t)ic * kh_n * kw_n;
+            for (int32_t kh = kh0; kh < kh1; ++kh) {
+              const int8_t* row = xp + (ptrdiff_t)(ih0 + kh * g->dilation_height) * g->in_width;
+              for (int32_t kw = kw0; kw < kw1; ++kw) {
+                acc += ((int32_t)row[iw0 + kw * g->dilation_width] - zx) * (int32_t)wp[kh * kw_n + kw];
+              }
+            }
+          }
+          if (bias != NULL) acc += bias[oc];
+          *output++ = output_value(&p->out, acc, oc);
+        }
+      }
+    }
+  }
+}
+
+void rvpack_qs8_fully_connected__scalar(const rvpack_qs8_fully_connected_params_t* p, const int8_t* input,
+                                        const int8_t* weights, const int32_t* bias, int8_t* output) {
+  const int32_t k_n = p->in_features;
+  for (int32_t b = 0; b < p->batch; ++b) {
+    const int8_t* x = input + (ptrdiff_t)b * k_n;
+    for (int32_t n = 0; n < p->out_features; ++n) {
+      const int8_t* w = weights + (ptrdiff_t)n * k_n;
+      int32_t acc = 0;
+      for (int32_t k = 0; k < k_n; ++k) acc += ((int32_t)x[k] - p->input_zero_point) * (int32_t)w[k];
+      if (bias != NULL) acc += bias[n];
+      *output++ = output_value(&p->out, acc, n);
+    }
+  }
+}
+
+void rvpack_qs8_add__scalar(const rvpack_qs8_add_params_t* p, const int8_t* a, const int8_t* b, int8_t* y) {
+  rvpack_internal_loop_t l;
+  const rvpack_binary_params_t* s = &p->shape;
+  const int rank = s->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s->rank;
+  if (!rvpack_internal_loop_init(&l, rank, s->shape, s->a_strides, s->b_strides, 0, 0)) return;
+  const int inner = l.rank - 1;
+  const int64_t n = l.shape[inner], sa = l.s0[inner], sb = l.s1[inner];
+  int64_t off_a = 0, off_b = 0;
+  do {
+    const int8_t* ar = a + off_a;
+    const int8_t* br = b + off_b;
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t va = (int32_t)((uint32_t)((int32_t)ar[i * sa] - p->a_zero_point) << p->left_shift);
+      const int32_t vb = (int32_t)((uint32_t)((int32_t)br[i * sb] - p->b_zero_point) << p->left_shift);
+      const int32_t sum = rvpack_q31_rescale(va, p->a_multiplier, p->a_shift) +
+                          rvpack_q31_rescale(vb, p->b_multiplier, p->b_shift);
+      *y++ = output_value(&p->out, sum, 0);
+    }
+  } while (rvpack_internal_loop_next(&l, &off_a, &off_b));
+}
+
+void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output) {
+  const rvpack_pool2d_params_t* g = &p->geometry;
+  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width;
+  const int is_max = g->kind == RVPACK_POOL_MAX;
+  for (int32_t pl = 0; pl < g->batch * g->channels; ++pl) {
+    const int8_t* in = input + pl * in_plane;
+    for (int32_t oh = 0; oh < g->out_height; ++oh) {
+      const int32_t ih0 = oh * g->stride_height - g->pad_top;
+      int32_t kh0, kh1;
+      rvpack_internal_tap_range(ih0, g->dilation_height, g->kernel_height, g->in_height, &kh0, &kh1);
+      for (int32_t ow = 0; ow < g->out_width; ++ow) {
+        const int32_t iw0 = ow * g->stride_width - g->pad_left;
+        int32_t kw0, kw1;
+        rvpack_internal_tap_range(iw0, g->dilation_width, g->kernel_width, g->in_width, &kw0, &kw1);
+        int32_t acc = is_max ? INT8_MIN : 0;
+        for (int32_t kh = kh0; kh < kh1; ++kh) {
+          const int8_t* row = in + (ptrdiff_t)(ih0 + kh * g->dilation_height) * g->in_width;
+          for (int32_t kw = kw0; kw < kw1; ++kw) {
+            const int32_t v = row[iw0 + kw * g->dilation_width];
+            acc = is_max ? (v > acc ? v : acc) : acc + v;
+          }
+        }
+        if (!is_max) {
+          const int32_t count = (kh1 - kh0) * (kw1 - kw0);
+          /* TFLite: round half away from zero; a window wholly outside the image is 0 */
+          acc = count == 0 ? 0 : acc > 0 ? (acc + count / 2) / count : (acc - count / 2) / count;
+        }
+        acc = acc < p->min ? p->min : acc;
+        acc = acc > p->max ? p->max : acc;
+        *output++ = (int8_t)acc;
+      }
+    }
+  }
+}
+
+static int32_t clamp_q8(int32_t v, int is_unsigned) {
+  const int32_t lo = is_unsigned ? 0 : -128, hi = is_unsigned ? 255 : 127;
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
+static int32_t load_q8(const void* x, size_t i, int is_unsigned) {
+  return is_unsigned ? (int32_t)((const uint8_t*)x)[i] : (int32_t)((const int8_t*)x)[i];
+}
+
+static void store_q8(void* y, size_t i, int32_t v, int is_unsigned) {
+  if (is_unsigned) {
+    ((uint8_t*)y)[i] = (uint8_t)v;
+  } else {
+    ((int8_t*)y)[i] = (int8_t)v;
+  }
+}
+
+void rvpack_q8_quantize__scalar(const rvpack_q8_convert_params_t* p, const float* x, void* y) {
+  for (size_t i = 0; i < p->count; ++i) {
+    /* TFLite: round(x / scale), halves away from zero, in float; saturate before the cast */
+    float q = roundf(x[i] / p->scale) + (float)p->output_zero_point;
+    q = q < -1024.0f ? -1024.0f : q > 1024.0f ? 1024.0f : q; /* NaN stays NaN: */
+    const int32_t v = q == q ? (int32_t)q : p->output_zero_point;
+    store_q8(y, i, clamp_q8(v, p->output_unsigned), p->output_unsigned);
+  }
+}
+
+void rvpack_q8_dequantize__scalar(const rvpack_q8_convert_params_t* p, const void* x, float* y) {
+  for (size_t i = 0; i < p->count; ++i) {
+    y[i] = p->scale * (float)(load_q8(x, i, p->input_unsigned) - p->input_zero_point);
+  }
+}
+
+void rvpack_q8_requantize__scalar(const rvpack_q8_convert_params_t* p, const void* x, void* y) {
+  for (size_t i = 0; i < p->count; ++i) {
+    const int32_t v = load_q8(x, i, p->input_unsigned) - p->input_zero_point;
+    const int32_t q = rvpack_q31_rescale(v, p->multiplier, p->shift) + p->output_zero_point;
+    store_q8(y, i, clamp_q8(q, p->output_unsigned), p->output_unsigned);
+  }
+}

@@ -1,0 +1,77 @@
+"""Build-time half of TFLite's integer rescaling: a real factor M becomes an
+int32 multiplier in [2^30, 2^31) and a power-of-two exponent, so that
+M = multiplier * 2^(shift - 31); the run-time half is rvpack_q31_rescale
+(runtime/src/qs8.c). Computed exactly as TFLite computes them (double
+arithmetic on the float32 scales stored in the model, frexp, rounding half
+away from zero), because one unit of difference in a multiplier is enough to
+change an output by one."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+LEFT_SHIFT_ADD = 20  # headroom bits of TFLite's int8 ADD
+
+
+def _double(scale: float) -> float:
+    """A scale as the model stores it (float32), widened to double."""
+    return float(np.float32(scale))
+
+
+def quantize_multiplier(real: float) -> tuple[int, int]:
+    """(multiplier, shift) of real >= 0 (TFLite's QuantizeMultiplier)."""
+    if real < 0 or not math.isfinite(real):
+        raise ValueError(f"a rescaling factor must be finite and >= 0, not {real}")
+    if real == 0.0:
+        return 0, 0
+    q, shift = math.frexp(real)  # real = q * 2^shift, q in [0.5, 1)
+    fixed = math.floor(q * (1 << 31) + 0.5)  # q > 0: half away from zero
+    if fixed == 1 << 31:
+        fixed //= 2
+        shift += 1
+    if shift < -31:  # every bit would be shifted out: the product is 0
+        return 0, 0
+    if shift > 30:  # saturate, as TFLite does
+        return (1 << 31) - 1, 30
+    return int(fixed), int(shift)
+
+
+def conv_multipliers(input_scale: float, weight_scales: list[float] | np.ndarray,
+                     output_scale: float) -> tuple[list[int], list[int]]:
+    """Per output channel (or one): M = input_scale * weight_scale / output_scale."""
+    pairs = [quantize_multiplier(_double(input_scale) * _double(w) / _double(output_scale))
+             for w in np.atleast_1d(np.asarray(weight_scales, dtype=np.float32))]
+    return [m for m, _ in pairs], [s for _, s in pairs]
+
+
+def add_multipliers(a_scale: float, b_scale: float, output_scale: float) -> dict[str, int]:
+    """The five integers of TFLite's int8 ADD: both inputs rescaled to twice
+    the larger input scale with LEFT_SHIFT_ADD bits of headroom."""
+    twice_max = 2 * max(_double(a_scale), _double(b_scale))
+    a_mult, a_shift = quantize_multiplier(_double(a_scale) / twice_max)
+    b_mult, b_shift = quantize_multiplier(_double(b_scale) / twice_max)
+    out_mult, out_shift = quantize_multiplier(twice_max / ((1 << LEFT_SHIFT_ADD) * _double(output_scale)))
+    return {"a_multiplier": a_mult, "a_shift": a_shift, "b_multiplier": b_mult, "b_shift": b_shift,
+            "left_shift": LEFT_SHIFT_ADD, "multiplier": out_mult, "shift": out_shift}
+
+
+def requantize_multiplier(input_scale: float, output_scale: float) -> tuple[int, int]:
+    return quantize_multiplier(_double(input_scale) / _double(output_scale))
+
+
+def activation_range(activation: str, scale: float, zero_point: int, qmin: int = -128,
+                     qmax: int = 127) -> tuple[int, int]:
+    """The clamp of a fused activation in the quantized domain (TFLite's
+    CalculateActivationRangeQuantized): NONE, RELU, RELU6, RELU_N1_TO_1."""
+    def q(x: float) -> int:  # TFLite divides in float32 here
+        return zero_point + int(round_half_away(float(np.float32(x) / np.float32(scale))))
+
+    lo, hi = {"NONE": (None, None), "RELU": (0.0, None), "RELU6": (0.0, 6.0),
+              "RELU_N1_TO_1": (-1.0, 1.0)}[activation]
+    return (qmin if lo is None else max(qmin, q(lo)), qmax if hi is None else min(qmax, q(hi)))
+
+
+def round_half_away(x: float) -> float:
+    return math.copysign(math.floor(abs(x) + 0.5), x)

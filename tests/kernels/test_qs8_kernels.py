@@ -1,0 +1,290 @@
+"""The scalar int8 kernels (runtime/src/qs8.c) with the multipliers of
+sdk/ir/quant.py are bit-exact against tflite-runtime: each case is a
+one-operator full-integer TFLite model (random shapes, scales, zero points,
+padding, strides, dilations and fused activations), run by tflite-runtime's
+builtin kernels and by our kernel on the same int8 data."""
+
+from __future__ import annotations
+
+import ctypes
+import math
+
+import numpy as np
+import pytest
+from tflite import ActivationFunctionType as Act
+from tflite import BuiltinOperator as B
+from tflite import Padding
+
+from rvpack.sdk.ir import quant
+from rvpack.sdk.reference import _run_tflite
+from tests.kernels import scalar_kernels_ffi as ffi
+from tests.tflite_builder import ModelSpec, Op, T, build as build_tflite, options
+
+c_int32 = ctypes.c_int32
+I32P = ctypes.POINTER(c_int32)
+ACTS = {Act.NONE: "NONE", Act.RELU: "RELU", Act.RELU6: "RELU6", Act.RELU_N1_TO_1: "RELU_N1_TO_1"}
+
+
+class QS8Output(ctypes.Structure):
+    _fields_ = [("zero_point", c_int32), ("min", c_int32), ("max", c_int32), ("per_channel", c_int32),
+                ("multiplier", I32P), ("shift", I32P)]
+
+
+class QS8Conv2dParams(ctypes.Structure):
+    _fields_ = [("geometry", ffi.Conv2dParams), ("input_zero_point", c_int32), ("out", QS8Output)]
+
+
+class QS8FullyConnectedParams(ctypes.Structure):
+    _fields_ = [("batch", c_int32), ("in_features", c_int32), ("out_features", c_int32),
+                ("input_zero_point", c_int32), ("out", QS8Output)]
+
+
+class QS8AddParams(ctypes.Structure):
+    _fields_ = [("shape", ffi.BinaryParams), ("a_zero_point", c_int32), ("b_zero_point", c_int32),
+                ("a_multiplier", c_int32), ("a_shift", c_int32), ("b_multiplier", c_int32), ("b_shift", c_int32),
+                ("left_shift", c_int32), ("out", QS8Output)]
+
+
+class QS8Pool2dParams(ctypes.Structure):
+    _fields_ = [("geometry", ffi.Pool2dParams), ("min", c_int32), ("max", c_int32)]
+
+
+class Q8ConvertParams(ctypes.Structure):
+    _fields_ = [("count", ctypes.c_size_t), ("scale", ctypes.c_float), ("input_zero_point", c_int32),
+                ("output_zero_point", c_int32), ("multiplier", c_int32), ("shift", c_int32),
+                ("input_unsigned", c_int32), ("output_unsigned", c_int32)]
+
+
+@pytest.fixture(scope="module")
+def lib(tmp_path_factory):
+    return ffi.build_shared_library(tmp_path_factory.mktemp("qs8"))
+
+
+def ptr(a: np.ndarray | None):
+    return None if a is None else a.ctypes.data_as(ctypes.c_void_p)
+
+
+def _output(scale: float, zero_point: int, act: int, mults: list[int], shifts: list[int], keep: list):
+    m, s = np.array(mults, np.int32), np.array(shifts, np.int32)
+    keep += [m, s]
+    lo, hi = quant.activation_range(ACTS[act], scale, zero_point)
+    return QS8Output(zero_point, lo, hi, int(len(mults) > 1), m.ctypes.data_as(I32P), s.ctypes.data_as(I32P))
+
+
+def _tflite(spec: ModelSpec, inputs: list[np.ndarray], tmp_path) -> np.ndarray:
+    path = tmp_path / "op.tflite"
+    path.write_bytes(build_tflite(spec))
+    return _run_tflite(path, inputs)[0]
+
+
+def _padding(size: int, kernel: int, stride: int, dilation: int, same: bool) -> tuple[int, int]:
+    """(output size, leading pad) as TFLite computes them."""
+    effective = (kernel - 1) * dilation + 1
+    out = math.ceil(size / stride) if same else (size - effective) // stride + 1
+    total = max((out - 1) * stride + effective - size, 0) if same else 0
+    return out, total // 2
+
+
+def _rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def _int8(rng, shape) -> np.ndarray:
+    return rng.integers(-128, 128, shape, dtype=np.int8)
+
+
+CONV_CASES = [  # (seed, depthwise, cin, h, w, cout or multiplier, k, stride, dilation, same, act)
+    (1, False, 3, 9, 8, 4, 3, 2, 1, True, Act.RELU6),
+    (2, False, 5, 7, 7, 6, 3, 1, 2, False, Act.NONE),
+    (3, False, 8, 6, 5, 3, 1, 1, 1, True, Act.RELU),
+    (4, False, 2, 11, 6, 5, 5, 2, 1, True, Act.NONE),
+    (5, True, 6, 8, 9, 1, 3, 1, 1, True, Act.RELU6),
+    (6, True, 4, 9, 7, 2, 3, 2, 1, True, Act.NONE),
+    (7, True, 3, 14, 14, 1, 5, 1, 2, False, Act.RELU),
+]
+
+
+@pytest.mark.parametrize("case", CONV_CASES, ids=lambda c: f"{'dw' if c[1] else 'conv'}{c[0]}")
+def test_conv_and_depthwise_are_bit_exact(lib, case, tmp_path):
+    seed, depthwise, cin, h, w_, cout_or_mult, k, stride, dil, same, act = case
+    rng = _rng(seed)
+    cout = cin * cout_or_mult if depthwise else cout_or_mult
+    in_scale, in_zp = float(rng.uniform(0.005, 0.05)), int(rng.integers(-20, 20))
+    out_scale, out_zp = float(rng.uniform(0.02, 0.3)), int(rng.integers(-30, 30))
+    w_scales = rng.uniform(0.002, 0.02, cout).astype(np.float32)
+    weights = rng.integers(-127, 128, (cout, k, k, cin if not depthwise else 1), dtype=np.int8)
+    bias = rng.integers(-3000, 3000, cout, dtype=np.int32)
+    oh, pad_t = _padding(h, k, stride, dil, same)
+    ow, pad_l = _padding(w_, k, stride, dil, same)
+    x = _int8(rng, (1, h, w_, cin))
+
+    pad = Padding.SAME if same else Padding.VALID
+    if depthwise:
+        filt = weights.transpose(3, 1, 2, 0)  # [1][k][k][cout]
+        opts = options("DepthwiseConv2DOptions", Padding=pad, StrideW=stride, StrideH=stride,
+                       DepthMultiplier=cout_or_mult, FusedActivationFunction=act, DilationWFactor=dil,
+                       DilationHFactor=dil)
+        code, qdim = B.DEPTHWISE_CONV_2D, 3
+    else:
+        filt = weights
+        opts = options("Conv2DOptions", Padding=pad, StrideW=stride, StrideH=stride, FusedActivationFunction=act,
+                       DilationWFactor=dil, DilationHFactor=dil)
+        code, qdim = B.CONV_2D, 0
+    bias_scales = (np.float32(in_scale) * w_scales).astype(np.float32)
+    tensors = [T("x", np.int8, x.shape, scale=in_scale, zero_point=in_zp),
+               T("w", np.int8, filt.shape, filt, scale=list(w_scales), zero_point=[0] * cout,
+                 quantized_dimension=qdim),
+               T("b", np.int32, (cout,), bias, scale=list(bias_scales), zero_point=[0] * cout),
+               T("y", np.int8, (1, oh, ow, cout), scale=out_scale, zero_point=out_zp)]
+    expected = _tflite(ModelSpec(tensors, [Op(code, [0, 1, 2], [3], opts)], [0], [3], op_versions={code: 3}),
+                       [x], tmp_path)
+
+    keep: list = []
+    mults, shifts = quant.conv_multipliers(in_scale, w_scales, out_scale)
+    geometry = ffi.Conv2dParams(1, cin, h, w_, cout, oh, ow, k, k, stride, stride, dil, dil, pad_t, pad_l,
+                                cin if depthwise else 1, ffi.act())
+    params = QS8Conv2dParams(geometry, in_zp, _output(out_scale, out_zp, act, mults, shifts, keep))
+    x_nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    w_oihw = np.ascontiguousarray(weights.transpose(0, 3, 1, 2))  # depthwise: [cout][1][k][k]
+    y = np.zeros((1, cout, oh, ow), np.int8)
+    lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(w_oihw), ptr(bias), ptr(y))
+    got = y.transpose(0, 2, 3, 1)
+    assert np.array_equal(got, expected), f"{np.count_nonzero(got != expected)} of {got.size} differ"
+    assert len(np.unique(expected)) > 8  # not a saturated, trivially equal output
+
+
+@pytest.mark.parametrize("seed,batch,k,n,act", [(11, 1, 64, 10, Act.NONE), (12, 3, 37, 16, Act.RELU)])
+def test_fully_connected_is_bit_exact(lib, seed, batch, k, n, act, tmp_path):
+    rng = _rng(seed)
+    in_scale, in_zp = float(rng.uniform(0.01, 0.05)), int(rng.integers(-20, 20))
+    w_scale = float(rng.uniform(0.002, 0.02))
+    out_scale, out_zp = float(rng.uniform(0.05, 0.5)), int(rng.integers(-30, 30))
+    weights = rng.integers(-127, 128, (n, k), dtype=np.int8)
+    bias = rng.integers(-5000, 5000, n, dtype=np.int32)
+    x = _int8(rng, (batch, k))
+    tensors = [T("x", np.int8, x.shape, scale=in_scale, zero_point=in_zp),
+               T("w", np.int8, weights.shape, weights, scale=w_scale),
+               T("b", np.int32, (n,), bias, scale=float(np.float32(in_scale) * np.float32(w_scale))),
+               T("y", np.int8, (batch, n), scale=out_scale, zero_point=out_zp)]
+    opts = options("FullyConnectedOptions", FusedActivationFunction=act)
+    expected = _tflite(ModelSpec(tensors, [Op(B.FULLY_CONNECTED, [0, 1, 2], [3], opts)], [0], [3],
+                                 op_versions={B.FULLY_CONNECTED: 4}), [x], tmp_path)
+    keep: list = []
+    mults, shifts = quant.conv_multipliers(in_scale, [w_scale], out_scale)
+    params = QS8FullyConnectedParams(batch, k, n, in_zp, _output(out_scale, out_zp, act, mults, shifts, keep))
+    y = np.zeros((batch, n), np.int8)
+    lib.rvpack_qs8_fully_connected__scalar(ctypes.byref(params), ptr(x), ptr(weights), ptr(bias), ptr(y))
+    assert np.array_equal(y, expected)
+
+
+@pytest.mark.parametrize("seed,b_shape,act", [(21, (1, 5, 6, 7), Act.NONE), (22, (1, 1, 1, 7), Act.RELU),
+                                              (23, (1, 5, 1, 7), Act.RELU6)])
+def test_add_with_broadcasting_is_bit_exact(lib, seed, b_shape, act, tmp_path):
+    rng = _rng(seed)
+    a_shape = (1, 5, 6, 7)
+    sa, za = float(rng.uniform(0.01, 0.1)), int(rng.integers(-50, 50))
+    sb, zb = float(rng.uniform(0.01, 0.1)), int(rng.integers(-50, 50))
+    sy, zy = float(rng.uniform(0.02, 0.2)), int(rng.integers(-50, 50))
+    a, b = _int8(rng, a_shape), _int8(rng, b_shape)
+    tensors = [T("a", np.int8, a_shape, scale=sa, zero_point=za), T("b", np.int8, b_shape, scale=sb, zero_point=zb),
+               T("y", np.int8, a_shape, scale=sy, zero_point=zy)]
+    opts = options("AddOptions", FusedActivationFunction=act)
+    expected = _tflite(ModelSpec(tensors, [Op(B.ADD, [0, 1], [2], opts)], [0, 1], [2], op_versions={B.ADD: 2}),
+                       [a, b], tmp_path)
+    m = quant.add_multipliers(sa, sb, sy)
+    keep: list = []
+    # NHWC data, broadcast by strides (the kernel is layout-free)
+    strides_a = [int(s) for s in np.array(a.strides) // a.itemsize]
+    strides_b = [0 if d == 1 else int(s) for d, s in zip(b_shape, np.array(b.strides) // b.itemsize)]
+    shape = ffi.BinaryParams(0, 4, (c_int32 * 6)(*a_shape, 1, 1), (ctypes.c_int64 * 6)(*strides_a, 0, 0),
+                             (ctypes.c_int64 * 6)(*strides_b, 0, 0), ffi.act())
+    params = QS8AddParams(shape, za, zb, m["a_multiplier"], m["a_shift"], m["b_multiplier"], m["b_shift"],
+                          m["left_shift"], _output(sy, zy, act, [m["multiplier"]], [m["shift"]], keep))
+    y = np.zeros(a_shape, np.int8)
+    lib.rvpack_qs8_add__scalar(ctypes.byref(params), ptr(a), ptr(b), ptr(y))
+    assert np.array_equal(y, expected), f"{np.count_nonzero(y != expected)} of {y.size} differ"
+
+
+@pytest.mark.parametrize("seed,kind,size,stride,same,act", [
+    (31, "AVERAGE", 3, 2, True, Act.NONE), (32, "AVERAGE", 2, 2, False, Act.RELU),
+    (33, "MAX", 3, 2, True, Act.RELU6), (34, "MAX", 2, 1, False, Act.NONE), (35, "AVERAGE", 5, 1, True, Act.NONE)])
+def test_pooling_is_bit_exact(lib, seed, kind, size, stride, same, act, tmp_path):
+    rng = _rng(seed)
+    c, h, w_ = 6, 9, 11
+    scale, zp = float(rng.uniform(0.01, 0.1)), int(rng.integers(-30, 30))
+    x = _int8(rng, (1, h, w_, c))
+    oh, pad_t = _padding(h, size, stride, 1, same)
+    ow, pad_l = _padding(w_, size, stride, 1, same)
+    code = B.AVERAGE_POOL_2D if kind == "AVERAGE" else B.MAX_POOL_2D
+    opts = options("Pool2DOptions", Padding=Padding.SAME if same else Padding.VALID, StrideW=stride,
+                   StrideH=stride, FilterWidth=size, FilterHeight=size, FusedActivationFunction=act)
+    tensors = [T("x", np.int8, x.shape, scale=scale, zero_point=zp),
+               T("y", np.int8, (1, oh, ow, c), scale=scale, zero_point=zp)]
+    expected = _tflite(ModelSpec(tensors, [Op(code, [0], [1], opts)], [0], [1], op_versions={code: 2}), [x], tmp_path)
+    lo, hi = quant.activation_range(ACTS[act], scale, zp)
+    geometry = ffi.Pool2dParams(1, c, h, w_, oh, ow, size, size, stride, stride, 1, 1, pad_t, pad_l, 0, 0,
+                                ffi.POOL[kind], 0, ffi.act())
+    params = QS8Pool2dParams(geometry, lo, hi)
+    x_nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    y = np.zeros((1, c, oh, ow), np.int8)
+    lib.rvpack_qs8_pool2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(y))
+    assert np.array_equal(y.transpose(0, 2, 3, 1), expected)
+
+
+def test_quantize_dequantize_and_requantize_are_bit_exact(lib, tmp_path):
+    rng = _rng(41)
+    x = (rng.standard_normal((1, 257)) * 3).astype(np.float32)
+    x[0, :6] = [0.5 * 0.04, -0.5 * 0.04, 1.5 * 0.04, 1e9, -1e9, 0.0]  # ties and saturation
+    s8, z8, su, zu = 0.04, -3, 0.05, 131
+    tensors = [T("x", np.float32, x.shape), T("q", np.int8, x.shape, scale=s8, zero_point=z8),
+               T("u", np.uint8, x.shape, scale=su, zero_point=zu), T("d", np.float32, x.shape)]
+    spec = ModelSpec(tensors, [Op(B.QUANTIZE, [0], [1]), Op(B.QUANTIZE, [1], [2]), Op(B.DEQUANTIZE, [2], [3])],
+                     [0], [1, 2, 3], op_versions={B.QUANTIZE: 2, B.DEQUANTIZE: 2})
+    path = tmp_path / "q.tflite"
+    path.write_bytes(build_tflite(spec))
+    q_ref, u_ref, d_ref = _run_tflite(path, [x])
+
+    n = x.size
+    q, u, d = np.zeros(n, np.int8), np.zeros(n, np.uint8), np.zeros(n, np.float32)
+    lib.rvpack_q8_quantize__scalar(ctypes.byref(Q8ConvertParams(n, s8, 0, z8, 0, 0, 0, 0)), ptr(x), ptr(q))
+    mult, shift = quant.requantize_multiplier(s8, su)
+    lib.rvpack_q8_requantize__scalar(ctypes.byref(Q8ConvertParams(n, 0.0, z8, zu, mult, shift, 0, 1)), ptr(q), ptr(u))
+    lib.rvpack_q8_dequantize__scalar(ctypes.byref(Q8ConvertParams(n, su, zu, 0, 0, 0, 1, 0)), ptr(u), ptr(d))
+    # x[4] = -1e9: TFLite converts round(x / scale) = -2.5e10 to int32 (undefined
+    # behaviour; x86 and RISC-V give INT32_MIN), adds the zero point, wraps
+    # around and saturates to +127. We saturate to -128; everywhere else the
+    # bytes are TFLite's.
+    overflow = 4
+    assert q[overflow] == -128
+    rest = np.arange(n) != overflow
+    assert np.array_equal(q[rest], q_ref.ravel()[rest]) and np.array_equal(u[rest], u_ref.ravel()[rest])
+    assert np.array_equal(d[rest], d_ref.ravel()[rest])
+
+
+@pytest.mark.parametrize("real,expected", [
+    (0.5, (1 << 30, 0)), (1.0, (1 << 30, 1)), (0.75, (3 << 29, 0)), (2.0 ** -40, (0, 0)), (0.0, (0, 0)),
+    # 2^31 * (1 - 2^-33) rounds up to 2^31: the multiplier halves and the shift grows
+    (1 - 2.0 ** -33, (1 << 30, 1)),
+])
+def test_quantize_multiplier_edges(real, expected):
+    assert quant.quantize_multiplier(real) == expected
+
+
+def test_rescale_matches_exact_rational_rounding(lib):
+    """rvpack_q31_rescale against the exact product rounded twice as the
+    definition says, on random int32 inputs and multipliers."""
+    rng = _rng(51)
+    f = lib.rvpack_q31_rescale
+    f.argtypes, f.restype = [c_int32, c_int32, c_int32], c_int32
+    for _ in range(3000):
+        shift = int(rng.integers(-31, 8))
+        mult = int(rng.integers(1 << 30, 1 << 31))
+        bound = (1 << 31) >> max(shift, 0)
+        x = int(rng.integers(-bound, bound))
+        left, right = max(shift, 0), max(-shift, 0)
+        prod = (x << left) * mult
+        high = (abs(prod) + (1 << 30)) >> 31  # doubling high multiply, half away from zero
+        high = high if prod >= 0 else -high
+        q, r = divmod(abs(high), 1 << right)  # divide by 2^right, half away from zero
+        rounded = q + (1 if right and 2 * r >= (1 << right) else 0)
+        assert f(x, mult, shift) == (rounded if high >= 0 else -rounded), (x, mult, shift)
