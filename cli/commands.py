@@ -27,9 +27,11 @@ def register(app: typer.Typer) -> None:
     from rvpack.cli.clean_cmd import clean
     from rvpack.cli.deploy_cmd import deploy
     from rvpack.cli.prune_cmd import prune
+    from rvpack.cli.quantize_cmd import quantize
 
     app.command("build")(build)
     app.command("prune")(prune)
+    app.command("quantize")(quantize)
     app.command("run")(run)
     app.command("inspect")(inspect)
     app.command("bench")(bench)

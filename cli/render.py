@@ -26,7 +26,7 @@ def styled(text: str, style: str) -> Text:
 
 STAGE_TITLES = {
     "import": "Import model", "optimize": "Optimize graph", "codegen": "Generate C", "build": "Bazel build",
-    "reference": "Reference run", "run": "Run bundle",
+    "reference": "Reference run", "run": "Run bundle", "quantize": "Quantize",
 }
 
 

@@ -61,5 +61,8 @@ def print_check(manifest, outputs: list, refs: list) -> None:
     failed = [c.name for c in comparisons if not c.ok]
     if failed:
         raise CheckFailed(f"{len(failed)} output(s) differ from the reference beyond tolerance: {', '.join(failed)}")
-    console.print(Text.assemble(("check passed", "green"), f": {len(comparisons)} output(s) within "
-                                f"{reference.tolerance_of(manifest):g} x max|ref| of the reference"))
+    exact = sum(c.tolerance == 0 for c in comparisons)  # integer (quantized) outputs: compared exactly
+    within = len(comparisons) - exact
+    parts = ([f"{exact} integer output(s) equal to the reference"] if exact else []) + \
+        ([f"{within} output(s) within {reference.tolerance_of(manifest):g} x max|ref| of the reference"] if within else [])
+    console.print(Text.assemble(("check passed", "green"), ": " + "; ".join(parts)))

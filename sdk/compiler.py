@@ -158,6 +158,14 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
     return BuildResult(Bundle.open(out_dir), seconds, len(artifacts.remote_hits), warnings)
 
 
+def _tensor_spec(graph: Graph, t) -> TensorSpec:
+    """A bundle input/output as the manifest describes it (with its
+    quantization for int8/uint8 tensors)."""
+    q = t.quant
+    return TensorSpec(t.name, t.field, np.dtype(t.dtype).name, list(t.shape), _layout(graph, t.shape),
+                      q.scale[0] if q is not None else None, q.zero_point[0] if q is not None else None)
+
+
 def _layout(graph: Graph, shape: tuple[int, ...]) -> str:
     if len(shape) != 4:
         return ""
@@ -186,10 +194,8 @@ def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict
                "opset": graph.info.opset},
         target=target.spec().to_dict(),
         toolchain=toolchain,
-        inputs=[TensorSpec(t.name, t.field, np.dtype(t.dtype).name, list(t.shape), _layout(graph, t.shape))
-                for t in gen.inputs],
-        outputs=[TensorSpec(t.name, t.field, np.dtype(t.dtype).name, list(t.shape), _layout(graph, t.shape))
-                 for t in gen.outputs],
+        inputs=[_tensor_spec(graph, t) for t in gen.inputs],
+        outputs=[_tensor_spec(graph, t) for t in gen.outputs],
         arena_bytes=gen.plan.peak_bytes,
         arena_lower_bound_bytes=gen.plan.lower_bound_bytes,
         weights_bytes=gen.weights_bytes,

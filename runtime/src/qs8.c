@@ -32,9 +32,20 @@ int32_t rvpack_q31_rescale(int32_t x, int32_t multiplier, int32_t shift) {
   return rounding_divide_by_pot(doubling_high_mul((int32_t)((uint32_t)x << left), multiplier), right);
 }
 
+int32_t rvpack_q31_rescale_half_up(int32_t x, int32_t multiplier, int32_t shift) {
+  const int32_t left = shift > 0 ? shift : 0;
+  const int32_t right = shift > 0 ? 0 : -shift;
+  const int64_t product = (int64_t)(int32_t)((uint32_t)x << left) * multiplier;
+  const int64_t high = (product + (1LL << 30)) >> 31; /* arithmetic shift: floor */
+  return right == 0 ? (int32_t)high : (int32_t)((high + (1LL << (right - 1))) >> right);
+}
+
 static int8_t output_value(const rvpack_qs8_output_t* o, int32_t acc, int32_t channel) {
   const int32_t k = o->per_channel ? channel : 0;
-  int32_t v = rvpack_q31_rescale(acc, o->multiplier[k], o->shift[k]) + o->zero_point;
+  const int32_t scaled = o->rounding == RVPACK_Q8_ROUND_HALF_UP
+                             ? rvpack_q31_rescale_half_up(acc, o->multiplier[k], o->shift[k])
+                             : rvpack_q31_rescale(acc, o->multiplier[k], o->shift[k]);
+  int32_t v = scaled + o->zero_point;
   v = v < o->min ? o->min : v;
   v = v > o->max ? o->max : v;
   return (int8_t)v;

@@ -25,6 +25,9 @@ class TensorSpec:
     dtype: str  # numpy dtype name, e.g. "float32"
     shape: list[int]
     layout: str = ""  # informative: "NCHW", "NHWC" or ""
+    # quantized (int8/uint8) tensors: real = scale * (q - zero_point)
+    scale: float | None = None
+    zero_point: int | None = None
 
 
 @dataclass

@@ -33,7 +33,8 @@ def bundle_header(model: GeneratedModel, header_lines: list[str]) -> str:
         with w.block(f"typedef struct {name}_{label} {{", f"}} {name}_{label}_t;"):
             for t in tensors:
                 ctype = DTYPE_CODES[t.dtype][1]
-                w.line(f"/* '{c_comment(t.name)}': {t.dtype} {list(t.shape)}, {t.nbytes} bytes */")
+                q = f", real = {t.quant.scale[0]:.9g} * (q - {t.quant.zero_point[0]})" if t.quant else ""
+                w.line(f"/* '{c_comment(t.name)}': {t.dtype} {list(t.shape)}, {t.nbytes} bytes{q} */")
                 w.line(f"{const}{ctype}* {t.field};")
             if not tensors:
                 w.line("const void* unused;")

@@ -13,17 +13,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from rvpack.sdk.codegen.lower_q8 import Q8_RULES
 from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
+from rvpack.sdk.codegen.shapes import (MAX_BINARY_RANK, Unsupported, _decode, as_2d, broadcast_strides, coalesce,  # noqa: F401
+                                         const, conv_pads, shape, spatial_2d, strides_of)
 from rvpack.sdk.codegen.tiles import TileChooser
 from rvpack.sdk.errors import RootCauses, UnsupportedModelError
 from rvpack.sdk.ir.activation import NONE, UNARY_OPS, Activation, activation_of
 from rvpack.sdk.ir.graph import Graph, Node
 
 VIEW_OPS = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"}
-
-
-class Unsupported(Exception):
-    pass
+DATA_MOVEMENT = VIEW_OPS | {"Transpose"}  # any element type (int8 models)
 
 
 # A portable rule lowers every case of its op onto the scalar kernels.
@@ -91,7 +91,7 @@ def lower_node(node: Node, graph: Graph, lowering: Lowering = PORTABLE) -> Lower
         t = graph.tensors[name]
         if t.is_constant:
             continue
-        if t.dtype != np.float32:
+        if t.dtype != np.float32 and node.op not in Q8_RULES and node.op not in DATA_MOVEMENT:
             raise Unsupported(f"tensor '{name}' is {t.dtype} at run time; only float32 is supported")
     special = lowering.rules.get(node.op)
     layer = special(node, graph, lowering) if special is not None else None
@@ -104,67 +104,12 @@ def lower_node(node: Node, graph: Graph, lowering: Lowering = PORTABLE) -> Lower
 
 
 # ---- helpers ----------------------------------------------------------------
-def shape(graph: Graph, name: str) -> tuple[int, ...]:
-    s = graph.tensors[name].shape
-    assert s is not None
-    return s
-
-
-def const(graph: Graph, node: Node, index: int, what: str) -> np.ndarray | None:
-    name = node.input(index)
-    if not name:
-        return None
-    value = graph.constant(name)
-    if value is None:
-        raise Unsupported(f"{what} must be a constant")
-    return value
 
 
 def act_of(node: Node) -> Activation:
     return node.attrs.get("_act", NONE)
 
 
-def strides_of(dims: tuple[int, ...]) -> list[int]:
-    out, acc = [], 1
-    for d in reversed(dims):
-        out.append(acc)
-        acc *= d
-    return list(reversed(out))
-
-
-def spatial_2d(dims: tuple[int, ...], what: str) -> tuple[int, int, int, int]:
-    """(N, C, H, W) of a 3-D or 4-D NCHW tensor (1-D ops use H = 1)."""
-    if len(dims) == 4:
-        return dims  # type: ignore[return-value]
-    if len(dims) == 3:
-        return dims[0], dims[1], 1, dims[2]
-    raise Unsupported(f"{what} of rank {len(dims)} is not supported (only 1-D and 2-D spatial)")
-
-
-def as_2d(values: list[int], rank: int, fill: int) -> list[int]:
-    return [fill] + values if rank == 1 else values
-
-
-def conv_pads(node: Node, in_hw: list[int], kernel: list[int], strides: list[int], dilations: list[int],
-              out_hw: list[int]) -> tuple[list[int], list[int]]:
-    """(begin, end) pads per spatial axis, honouring auto_pad."""
-    n = len(kernel)
-    auto = _decode(node.attrs.get("auto_pad"), "NOTSET")
-    if auto in ("SAME_UPPER", "SAME_LOWER"):
-        begin, end = [], []
-        for i in range(n):
-            total = max((out_hw[i] - 1) * strides[i] + (kernel[i] - 1) * dilations[i] + 1 - in_hw[i], 0)
-            small, big = total // 2, total - total // 2
-            begin.append(small if auto == "SAME_UPPER" else big)
-            end.append(big if auto == "SAME_UPPER" else small)
-        return begin, end
-    if auto == "VALID":
-        return [0] * n, [0] * n
-    pads = list(node.attrs.get("pads", [0] * (2 * n)))
-    return pads[:n], pads[n:]
-
-
-# ---- convolution ------------------------------------------------------------
 def _conv_geometry(node: Node, g: Graph, pad_begin: Callable[[list[int], list[int], list[int], int], list[int]]
                    ) -> tuple[Params, int]:
     """The rvpack_conv2d_params_t of a Conv/ConvTranspose (1-D as height 1) and
@@ -293,30 +238,6 @@ def lower_matmul(node: Node, g: Graph) -> LoweredLayer:
 # ---- elementwise ------------------------------------------------------------
 _BINARY = {"Add": "ADD", "Sub": "SUB", "Mul": "MUL", "Div": "DIV", "Max": "MAX", "Min": "MIN", "Pow": "POW",
            "PRelu": "PRELU", "Sum": "ADD"}
-MAX_BINARY_RANK = 6
-
-
-def broadcast_strides(in_shape: tuple[int, ...], out_shape: tuple[int, ...]) -> list[int]:
-    padded = (1,) * (len(out_shape) - len(in_shape)) + tuple(in_shape)
-    return [0 if d == 1 and o != 1 else s for d, o, s in zip(padded, out_shape, strides_of(padded))]
-
-
-def coalesce(out_shape: tuple[int, ...], *strides: list[int]) -> tuple[list[int], list[list[int]]]:
-    """Merges adjacent dims that every operand walks contiguously (fewer, longer loops)."""
-    dims: list[int] = []
-    merged: list[list[int]] = [[] for _ in strides]
-    for i, d in enumerate(out_shape):
-        if d == 1:
-            continue
-        if dims and all(m[-1] == s[i] * d for m, s in zip(merged, strides)):
-            dims[-1] *= d
-            for m, s in zip(merged, strides):
-                m[-1] = s[i]
-            continue
-        dims.append(d)
-        for m, s in zip(merged, strides):
-            m.append(s[i])
-    return dims or [1], [m or [0] for m in merged]
 
 
 def binary_call(op: str, a: str, b: str, y: str, g: Graph, act: Activation) -> KernelCall:
@@ -477,12 +398,6 @@ def _nearest(x: np.ndarray, mode: str) -> np.ndarray:
     if mode == "ceil":
         return np.ceil(x)
     raise Unsupported(f"nearest_mode '{mode}' is not supported")
-
-
-def _decode(value: object, default: str) -> str:
-    if value is None:
-        return default
-    return value.decode() if isinstance(value, bytes) else str(value)
 
 
 def lower_resize(node: Node, g: Graph) -> LoweredLayer:
@@ -668,6 +583,7 @@ def lower_depth_to_space(node: Node, g: Graph) -> LoweredLayer:
 
 # ---- the table: op -> rule -----------------------------------------------
 PORTABLE_RULES: Mapping[str, Rule] = {
+    **Q8_RULES,
     **{op: lower_copy_like for op in VIEW_OPS},
     "Conv": lower_conv,
     "ConvTranspose": lower_conv_transpose,

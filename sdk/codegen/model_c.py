@@ -73,6 +73,17 @@ def _value(v: Any, arrays: dict[int, str]) -> str:
     raise TypeError(f"cannot emit {v!r} as C")
 
 
+def _const_arrays(fields: dict, prefix: str = "") -> list[tuple[str, ConstArray]]:
+    """The ConstArray values of a params struct, nested structs included."""
+    found = []
+    for key, v in fields.items():
+        if isinstance(v, ConstArray):
+            found.append((prefix + key, v))
+        elif isinstance(v, dict):
+            found += _const_arrays(v, f"{prefix}{key}_")
+    return found
+
+
 def _emit_array(w: CWriter, name: str, arr: ConstArray) -> None:
     fmt = c_float if arr.ctype == "float" else str
     values = [fmt(v) for v in arr.values]
@@ -91,10 +102,9 @@ def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: 
         args = []
         for a, arg in enumerate(call.args):
             if isinstance(arg, Params):
-                for key, v in arg.fields.items():
-                    if isinstance(v, ConstArray):
-                        arrays[id(v)] = f"layer{index}_{c}_{key}"
-                        _emit_array(w, arrays[id(v)], v)
+                for key, v in _const_arrays(arg.fields):
+                    arrays[id(v)] = f"layer{index}_{c}_{key}"
+                    _emit_array(w, arrays[id(v)], v)
                 pname = f"layer{index}_p{c}"
                 if arg.ctype == "rvpack_activation_t":
                     w.line(f"static const rvpack_activation_t {pname} = {_value(arg.fields['act'], arrays)};")
@@ -137,6 +147,7 @@ def model_c(model: GeneratedModel, graph: Graph, resolver: Resolver, header_line
     w.line("#include <stdint.h>")
     w.line()
     w.line('#include "rvpack/kernels.h"')
+    w.line('#include "rvpack/kernels_qs8.h"')
     for h in isa_headers:
         w.line(f'#include "{h}"')
     w.line('#include "rvpack/rvpack.h"')

@@ -10,7 +10,7 @@ import numpy as np
 from rvpack.sdk.codegen.calls import LoweredLayer
 from rvpack.sdk.codegen.lower import Lowering, lower_graph
 from rvpack.sdk.frontend.names import unique_c_identifiers
-from rvpack.sdk.ir.graph import Graph, Node, Tensor
+from rvpack.sdk.ir.graph import Graph, Node, QuantParams, Tensor
 from rvpack.sdk.plan.arena import ArenaPlan, Buffer, plan_arena
 
 
@@ -20,6 +20,7 @@ class IOTensor:
     field: str  # C identifier in the inputs/outputs struct
     dtype: np.dtype
     shape: tuple[int, ...]
+    quant: QuantParams | None = None  # int8/uint8 inputs and outputs
 
     @property
     def nbytes(self) -> int:
@@ -71,10 +72,10 @@ def plan_program(graph: Graph, lowering: Lowering) -> Program:
     plan = plan_arena(_buffers(graph, executed, roots))
     in_fields = unique_c_identifiers(graph.inputs)
     out_fields = unique_c_identifiers(graph.outputs)
-    inputs = [IOTensor(n, f, np.dtype(graph.tensors[n].dtype), graph.tensors[n].shape or ())
+    inputs = [IOTensor(n, f, np.dtype(graph.tensors[n].dtype), graph.tensors[n].shape or (), graph.tensors[n].quant)
               for n, f in zip(graph.inputs, in_fields)]
     outputs = [IOTensor(n.removesuffix(_COPY_SUFFIX), f.removesuffix(_COPY_SUFFIX), np.dtype(graph.tensors[n].dtype),
-                        graph.tensors[n].shape or ()) for n, f in zip(graph.outputs, out_fields)]
+                        graph.tensors[n].shape or (), graph.tensors[n].quant) for n, f in zip(graph.outputs, out_fields)]
     return Program(graph, layers, executed, views, roots, plan, inputs, outputs)
 
 

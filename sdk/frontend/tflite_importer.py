@@ -25,7 +25,8 @@ from rvpack.sdk.frontend.tflite_sparsity import SparsityError, densify
 from rvpack.sdk.frontend.tflite_verify import verify_tflite
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir import onnx_ops
-from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
+from rvpack.sdk.frontend import tflite_int8
+from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, QuantParams, Tensor
 
 NHWC_TO_NCHW = [0, 3, 1, 2]
 NCHW_TO_NHWC = [0, 2, 3, 1]
@@ -42,6 +43,8 @@ _TFLITE_DTYPES = {
     tflite.TensorType.BOOL: np.bool_,
 }
 _QUANTIZED = {np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.int16)}
+# Operators that only move data: the float translation serves int8 too.
+_ANY_DTYPE = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE"}
 
 # TFLite fused_activation_function -> ONNX op (and its Clip bounds).
 _FUSED_ACTIVATIONS: dict[int, tuple[str, tuple[float, float] | None]] = {
@@ -159,6 +162,8 @@ class _Importer:
         if data is None:
             raise _Unsupported(f"tensor '{self.tfl_name(index)}' is read before it is computed")
         v = _Value(self.const(self.tfl_name(index), data), "plain")
+        if data.dtype in _QUANTIZED:
+            self.tensors[v.name].quant = tflite_int8.quant_of(self, index)
         self.values[index] = v
         return v
 
@@ -173,6 +178,7 @@ class _Importer:
             src = self.tensors[v.name]
             if src.data is not None:
                 self.transposed[key] = self.const(v.name + "_" + layout, src.data.transpose(perm))
+                self.tensors[self.transposed[key]].quant = src.quant  # (per-tensor: int8 constants of ADD)
             else:
                 self.transposed[key] = self.emit("Transpose", [v.name], v.name + "_" + layout, {"perm": perm},
                                                  expect=_permute(src.shape, perm))
@@ -193,7 +199,10 @@ class _Importer:
         padded = (1,) * (4 - len(shape)) + shape
         data = self.tfl_constant(index)
         if data is not None:
-            return self.const(self.tfl_name(index) + "_nchw", data.reshape(padded).transpose(NHWC_TO_NCHW))
+            name = self.const(self.tfl_name(index) + "_nchw", data.reshape(padded).transpose(NHWC_TO_NCHW))
+            if data.dtype in _QUANTIZED:
+                self.tensors[name].quant = tflite_int8.quant_of(self, index)
+            return name
         reshaped = self.emit("Reshape", [self.value(index).name, self.const("shape", np.array(padded, np.int64))],
                              self.tfl_name(index) + "_4d", expect=padded)
         return self.emit("Transpose", [reshaped], reshaped + "_nchw", {"perm": NHWC_TO_NCHW},
@@ -218,7 +227,9 @@ class _Importer:
         for out, (dtype, shape) in zip(outputs, inferred):
             if shape is None:
                 raise _Unsupported(f"cannot infer the shape of {op} output '{out}'")
-            self.tensors[out] = Tensor(out, dtype, shape)
+            # data movement keeps the quantization of int8 data
+            quant = self.tensors[inputs[0]].quant if op in ("Reshape", "Transpose") else None
+            self.tensors[out] = Tensor(out, dtype, shape, quant=quant)
         if expect is not None and num_outputs == 1 and self.tensors[outputs[0]].shape != tuple(expect):
             raise _Unsupported(
                 f"internal translation error: {op} gives shape {self.tensors[outputs[0]].shape}, "
@@ -243,6 +254,24 @@ class _Importer:
                 act_inputs += [self.const("min", np.array(bounds[0], np.float32)),
                                self.const("max", np.array(bounds[1], np.float32))]
             out = self.emit(act_op, act_inputs, name + "_act", expect=expect)
+        if self.tensors[out].dtype in _QUANTIZED:  # a layout op on int8 data keeps its quantization
+            self.tensors[out].quant = tflite_int8.quant_of(self, out_index)
+        self.values[out_index] = _Value(out, layout if len(shape) == 4 else "plain")
+
+    def emit_declared(self, op: str, inputs: list[str], out_index: int, layout: str, attrs: dict,
+                      quant: QuantParams | None) -> None:
+        """A node of an rvpack operator (no ONNX schema): the output's dtype and
+        shape are the file's (NCHW when layout is nchw), its quantization `quant`."""
+        shape = self.tfl_shape(out_index)
+        if layout == "nchw" and len(shape) == 4:
+            shape = _permute(shape, NHWC_TO_NCHW)
+        out = self.add_tensor(self.tfl_name(out_index), self.tfl_dtype(out_index), shape)
+        self.tensors[out].quant = quant
+        name, i = out, 1
+        existing = {n.name for n in self.nodes}
+        while name in existing:
+            name, i = f"{out}_{i}", i + 1
+        self.nodes.append(Node(name, op, inputs, [out], attrs))
         self.values[out_index] = _Value(out, layout if len(shape) == 4 else "plain")
 
     def _graph_view(self) -> Graph:
@@ -254,12 +283,14 @@ class _Importer:
         for k in range(self.sg.InputsLength()):
             index = int(self.sg.Inputs(k))
             dtype = self.tfl_dtype(index)
-            self._reject_quantized(dtype, f"input '{self.tfl_name(index)}'")
+            if dtype in _QUANTIZED:
+                self._check_quantized_io(index, "input")
             sig = self.tfl_tensor(index).ShapeSignatureAsNumpy() if self.tfl_tensor(index).ShapeSignatureLength() else None
             shape = self.tfl_shape(index)
             if sig is not None and any(int(d) < 0 and k != 0 for k, d in enumerate(sig)):
                 raise ShapeError(f"{self.path}: input '{self.tfl_name(index)}' has dynamic dimensions {list(sig)}")
             name = self.add_tensor(self.tfl_name(index), dtype, shape)
+            self.tensors[name].quant = tflite_int8.quant_of(self, index) if dtype in _QUANTIZED else None
             self.values[index] = _Value(name, "plain")
             inputs.append(name)
 
@@ -278,13 +309,11 @@ class _Importer:
             ins = [int(op.Inputs(k)) for k in range(op.InputsLength()) if op.Inputs(k) >= 0]
             outs = [int(op.Outputs(k)) for k in range(op.OutputsLength())]
             try:
-                for k in range(op.OutputsLength()):
-                    self._reject_quantized(self.tfl_dtype(int(op.Outputs(k))), f"output of {opname}")
                 self.translate(opname, op)
             except IndexError:  # a handler read an operand the operator does not have
                 problems.failed(ins, outs, f"node '{out_name}' ({opname}): too few inputs or outputs "
                                            f"({len(ins)} and {len(outs)})")
-            except _Unsupported as e:
+            except (_Unsupported, tflite_int8.Int8Unsupported) as e:
                 problems.failed(ins, outs, f"node '{out_name}' ({opname}): {e}")
         problems.raise_if_any(self.path.name, "unsupported",
                               hint="see `rvpack targets` for the supported operators")
@@ -304,16 +333,28 @@ class _Importer:
                            producer=f"TFLite schema v{self.model.Version()}"),
         )
 
-    def _reject_quantized(self, dtype: np.dtype, what: str) -> None:
-        if dtype in _QUANTIZED:
-            raise UnsupportedModelError(
-                f"{self.path.name}: {what} is {dtype}: int8 models are not supported yet",
-                hint="use the float32 version of the model",
-            )
+    def _check_quantized_io(self, index: int, what: str) -> None:
+        """A quantized model input: int8/uint8 with one scale and zero point."""
+        dtype = self.tfl_dtype(index)
+        try:
+            if dtype not in (tflite_int8.INT8, tflite_int8.UINT8):
+                raise tflite_int8.Int8Unsupported(f"{what} '{self.tfl_name(index)}' is {dtype}: rvpack runs int8 and "
+                                                  "uint8 quantized models (not int16)")
+            tflite_int8._activation(self, index, what)
+        except tflite_int8.Int8Unsupported as e:
+            raise UnsupportedModelError(f"{self.path.name}: {e}", hint="see `rvpack targets` for what is supported") \
+                from None
 
     def translate(self, opname: str, op: tflite.Operator) -> None:
         ins = [int(op.Inputs(k)) for k in range(op.InputsLength())]
         outs = [int(op.Outputs(k)) for k in range(op.OutputsLength())]
+        if tflite_int8.is_int8_op(self, opname, ins, outs):
+            if opname not in _ANY_DTYPE:
+                tflite_int8.translate(self, opname, op, ins, outs)
+                return
+        elif any(self.tfl_dtype(o) in _QUANTIZED for o in outs):
+            raise _Unsupported(f"an output is {'/'.join(str(self.tfl_dtype(o)) for o in outs)} without quantized "
+                               "inputs; int8 operators are: " + ", ".join(sorted(tflite_int8.OPERATORS)))
         handler: Callable[[tflite.Operator, list[int], list[int]], None] | None = getattr(
             self, "op_" + opname.lower(), None)
         if handler is not None:

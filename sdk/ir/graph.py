@@ -16,6 +16,20 @@ from typing import Any
 import numpy as np
 
 
+@dataclass(frozen=True)
+class QuantParams:
+    """An affine-quantized tensor: real = scale * (q - zero_point), one scale
+    and zero point per tensor or, along `axis`, per channel."""
+
+    scale: tuple[float, ...]  # float32 values, as the model stores them
+    zero_point: tuple[int, ...]
+    axis: int | None = None  # None: per tensor
+
+    @property
+    def per_channel(self) -> bool:
+        return len(self.scale) > 1
+
+
 @dataclass
 class Tensor:
     """A value in the graph: a constant when `data` is set, else computed at run time."""
@@ -24,6 +38,7 @@ class Tensor:
     dtype: np.dtype
     shape: tuple[int, ...] | None  # None while unknown (only before shape inference)
     data: np.ndarray | None = None
+    quant: QuantParams | None = None  # int8/uint8 (and their int32 biases) only
 
     @property
     def is_constant(self) -> bool:

@@ -32,9 +32,18 @@ def tolerance_of(manifest: Manifest) -> float:
 
 
 def make_inputs(specs: list[TensorSpec], seed: int = 0) -> list[np.ndarray]:
-    """Deterministic inputs: uniform in [-1, 1), the range most image models are normalised to."""
+    """Deterministic inputs: uniform in [-1, 1), the range most image models are
+    normalised to; integer (quantized) inputs uniform over their type's range."""
     rng = np.random.default_rng(seed)
-    return [rng.uniform(-1.0, 1.0, size=s.shape).astype(s.dtype) for s in specs]
+    result = []
+    for s in specs:
+        dtype = np.dtype(s.dtype)
+        if dtype.kind in "iu":
+            info = np.iinfo(dtype)
+            result.append(rng.integers(info.min, int(info.max) + 1, size=s.shape, dtype=dtype))
+        else:
+            result.append(rng.uniform(-1.0, 1.0, size=s.shape).astype(dtype))
+    return result
 
 
 def run_reference(model_path: Path, fmt: str, names: list[str], inputs: list[np.ndarray]) -> list[np.ndarray]:
@@ -100,6 +109,8 @@ def compare(names: list[str], outputs: list[np.ndarray], references: list[np.nda
     """NaN in the reference must be NaN in the output (and is then equal)."""
     result = []
     for name, out, ref in zip(names, outputs, references):
+        # integer outputs (quantized models) must match exactly
+        exact = np.asarray(out).dtype.kind in "iu" and np.asarray(ref).dtype.kind in "iu"
         ref = np.asarray(ref, dtype=np.float64).reshape(-1)
         got = np.asarray(out, dtype=np.float64).reshape(-1)
         shape_ok = got.size == ref.size
@@ -112,5 +123,5 @@ def compare(names: list[str], outputs: list[np.ndarray], references: list[np.nda
             scale = float(np.max(np.abs(finite))) if finite.size else 0.0
             if not np.isfinite(err):
                 err = float("inf")
-        result.append(Comparison(name, err, scale, max(rel_tolerance * scale, ABS_FLOOR), shape_ok))
+        result.append(Comparison(name, err, scale, 0.0 if exact else max(rel_tolerance * scale, ABS_FLOOR), shape_ok))
     return result

@@ -27,7 +27,10 @@ ACTS = {Act.NONE: "NONE", Act.RELU: "RELU", Act.RELU6: "RELU6", Act.RELU_N1_TO_1
 
 class QS8Output(ctypes.Structure):
     _fields_ = [("zero_point", c_int32), ("min", c_int32), ("max", c_int32), ("per_channel", c_int32),
-                ("multiplier", I32P), ("shift", I32P)]
+                ("rounding", c_int32), ("multiplier", I32P), ("shift", I32P)]
+
+
+AWAY, HALF_UP = 0, 1  # RVPACK_Q8_ROUND_*
 
 
 class QS8Conv2dParams(ctypes.Structure):
@@ -64,11 +67,13 @@ def ptr(a: np.ndarray | None):
     return None if a is None else a.ctypes.data_as(ctypes.c_void_p)
 
 
-def _output(scale: float, zero_point: int, act: int, mults: list[int], shifts: list[int], keep: list):
+def _output(scale: float, zero_point: int, act: int, mults: list[int], shifts: list[int], keep: list,
+            rounding: int = AWAY):
     m, s = np.array(mults, np.int32), np.array(shifts, np.int32)
     keep += [m, s]
     lo, hi = quant.activation_range(ACTS[act], scale, zero_point)
-    return QS8Output(zero_point, lo, hi, int(len(mults) > 1), m.ctypes.data_as(I32P), s.ctypes.data_as(I32P))
+    return QS8Output(zero_point, lo, hi, int(len(mults) > 1), rounding, m.ctypes.data_as(I32P),
+                     s.ctypes.data_as(I32P))
 
 
 def _tflite(spec: ModelSpec, inputs: list[np.ndarray], tmp_path) -> np.ndarray:
@@ -143,7 +148,8 @@ def test_conv_and_depthwise_are_bit_exact(lib, case, tmp_path):
     mults, shifts = quant.conv_multipliers(in_scale, w_scales, out_scale)
     geometry = ffi.Conv2dParams(1, cin, h, w_, cout, oh, ow, k, k, stride, stride, dil, dil, pad_t, pad_l,
                                 cin if depthwise else 1, ffi.act())
-    params = QS8Conv2dParams(geometry, in_zp, _output(out_scale, out_zp, act, mults, shifts, keep))
+    rounding = AWAY if depthwise else HALF_UP  # as the importer chooses (sdk/frontend/tflite_int8.py)
+    params = QS8Conv2dParams(geometry, in_zp, _output(out_scale, out_zp, act, mults, shifts, keep, rounding))
     x_nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
     w_oihw = np.ascontiguousarray(weights.transpose(0, 3, 1, 2))  # depthwise: [cout][1][k][k]
     y = np.zeros((1, cout, oh, ow), np.int8)
@@ -171,7 +177,8 @@ def test_fully_connected_is_bit_exact(lib, seed, batch, k, n, act, tmp_path):
                                  op_versions={B.FULLY_CONNECTED: 4}), [x], tmp_path)
     keep: list = []
     mults, shifts = quant.conv_multipliers(in_scale, [w_scale], out_scale)
-    params = QS8FullyConnectedParams(batch, k, n, in_zp, _output(out_scale, out_zp, act, mults, shifts, keep))
+    params = QS8FullyConnectedParams(batch, k, n, in_zp, _output(out_scale, out_zp, act, mults, shifts, keep,
+                                                                   HALF_UP))
     y = np.zeros((batch, n), np.int8)
     lib.rvpack_qs8_fully_connected__scalar(ctypes.byref(params), ptr(x), ptr(weights), ptr(bias), ptr(y))
     assert np.array_equal(y, expected)
@@ -288,3 +295,62 @@ def test_rescale_matches_exact_rational_rounding(lib):
         q, r = divmod(abs(high), 1 << right)  # divide by 2^right, half away from zero
         rounded = q + (1 if right and 2 * r >= (1 << right) else 0)
         assert f(x, mult, shift) == (rounded if high >= 0 else -rounded), (x, mult, shift)
+
+
+@pytest.mark.parametrize("kind", ["conv", "depthwise", "fully_connected"])
+def test_ties_round_as_tflite_runtime(lib, kind, tmp_path):
+    """Scales whose rescale factor is exactly 2^-6 make every 32nd output a
+    tie, where the two roundings differ for negative values: tflite-runtime's
+    CONV_2D and FULLY_CONNECTED (ruy) round ties up, DEPTHWISE_CONV_2D rounds
+    them away from zero (TFLite's reference). Each kernel matches the
+    runtime in its mode and not in the other (so the ties really occur)."""
+    rng = _rng(61)
+    in_scale, w_scale, out_scale = 0.5, 0.0625, 2.0  # M = 2^-6: multiplier 2^30, shift -5
+    cin, cout, h, k = 8, 8 if kind != "fully_connected" else 64, 12, 3 if kind != "fully_connected" else 1
+    x = _int8(rng, (1, h, h, cin) if kind != "fully_connected" else (32, 64))
+    bias = rng.integers(-300, 300, cout, dtype=np.int32)
+    keep: list = []
+    mults, shifts = quant.conv_multipliers(in_scale, [w_scale] * cout, out_scale)
+    assert (mults[0], shifts[0]) == (1 << 30, -5)
+    results = {}
+    if kind == "fully_connected":
+        weights = rng.integers(-127, 128, (cout, 64), dtype=np.int8)
+        tensors = [T("x", np.int8, x.shape, scale=in_scale), T("w", np.int8, weights.shape, weights, scale=w_scale),
+                   T("b", np.int32, (cout,), bias, scale=in_scale * w_scale),
+                   T("y", np.int8, (32, cout), scale=out_scale)]
+        expected = _tflite(ModelSpec(tensors, [Op(B.FULLY_CONNECTED, [0, 1, 2], [3], options("FullyConnectedOptions"))],
+                                     [0], [3], op_versions={B.FULLY_CONNECTED: 4}), [x], tmp_path)
+        for mode in (AWAY, HALF_UP):
+            params = QS8FullyConnectedParams(32, 64, cout, 0, _output(out_scale, 0, Act.NONE, mults, shifts, keep, mode))
+            y = np.zeros((32, cout), np.int8)
+            lib.rvpack_qs8_fully_connected__scalar(ctypes.byref(params), ptr(x), ptr(weights), ptr(bias), ptr(y))
+            results[mode] = y
+    else:
+        depthwise = kind == "depthwise"
+        weights = rng.integers(-127, 128, (cout, k, k, 1 if depthwise else cin), dtype=np.int8)
+        filt = weights.transpose(3, 1, 2, 0) if depthwise else weights
+        code = B.DEPTHWISE_CONV_2D if depthwise else B.CONV_2D
+        opts = (options("DepthwiseConv2DOptions", Padding=Padding.VALID, StrideW=1, StrideH=1, DepthMultiplier=1)
+                if depthwise else options("Conv2DOptions", Padding=Padding.VALID, StrideW=1, StrideH=1))
+        oh = h - k + 1
+        tensors = [T("x", np.int8, x.shape, scale=in_scale),
+                   T("w", np.int8, filt.shape, filt, scale=[w_scale] * cout, zero_point=[0] * cout,
+                     quantized_dimension=3 if depthwise else 0),
+                   T("b", np.int32, (cout,), bias, scale=[in_scale * w_scale] * cout, zero_point=[0] * cout),
+                   T("y", np.int8, (1, oh, oh, cout), scale=out_scale)]
+        expected = _tflite(ModelSpec(tensors, [Op(code, [0, 1, 2], [3], opts)], [0], [3], op_versions={code: 3}),
+                           [x], tmp_path)
+        geometry = ffi.Conv2dParams(1, cin, h, h, cout, oh, oh, k, k, 1, 1, 1, 1, 0, 0, cin if depthwise else 1,
+                                    ffi.act())
+        x_nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+        w_oihw = np.ascontiguousarray(weights.transpose(0, 3, 1, 2))
+        for mode in (AWAY, HALF_UP):
+            params = QS8Conv2dParams(geometry, 0, _output(out_scale, 0, Act.NONE, mults, shifts, keep, mode))
+            y = np.zeros((1, cout, oh, oh), np.int8)
+            lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(w_oihw), ptr(bias), ptr(y))
+            results[mode] = y.transpose(0, 2, 3, 1)
+    mine, other = (AWAY, HALF_UP) if kind == "depthwise" else (HALF_UP, AWAY)
+    assert np.array_equal(results[mine], expected)
+    differ = np.count_nonzero(results[other] != expected)
+    print(f"{kind}: {differ} of {expected.size} outputs are ties rounded the other way")
+    assert differ > 0

@@ -98,12 +98,13 @@ def test_malformed_input_shape_option(tiny_onnx):
     assert_clean_error(rvpack("inspect", str(tiny_onnx), "--input-shape", "x=1by4"), "--input-shape", "x=1x3x224x224")
 
 
-def test_int8_tflite_model_is_refused(tmp_path):
+def test_an_int8_operator_without_a_kernel_is_named(tmp_path):
     spec = ModelSpec([T("x", np.int8, (1, 4), scale=0.1), T("y", np.int8, (1, 4), scale=0.1)],
                      [Op(tflite.BuiltinOperator.RELU, [0], [1])], [0], [1])
     path = tmp_path / "quant.tflite"
     path.write_bytes(build_tflite(spec))
-    assert_clean_error(rvpack("build", str(path)), "int8 models are not supported yet")
+    assert_clean_error(rvpack("build", str(path)), "node 'y' (RELU): int8 RELU is not supported yet")
+    assert not (tmp_path / "quant.rvpack").exists()
 
 
 def test_existing_output_needs_force(tiny_onnx, tmp_path):

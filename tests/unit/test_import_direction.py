@@ -4,7 +4,7 @@ imports itself back through others (docs/ARCHITECTURE.md):
     errors, progress, version, resources
     -> ir, bundle (the shared data model) -> frontend -> passes -> plan
     -> codegen -> targets -> build -> runners, reference
-    -> compiler, bench, bench_plot, tune, kernel_bench, sparse_bench, prune, doctor, zoo -> cli
+    -> compiler, bench, bench_plot, tune, kernel_bench, sparse_bench, prune, quantize, doctor, zoo -> cli
 
 Every import counts, also those inside functions (deferred for start-up
 time, not to hide a dependency)."""
@@ -25,7 +25,8 @@ LAYERS = [
     {"targets"},
     {"build"},
     {"runners", "reference"},
-    {"compiler", "bench", "bench_plot", "tune", "kernel_bench", "sparse_bench", "prune", "doctor", "zoo"},
+    {"compiler", "bench", "bench_plot", "tune", "kernel_bench", "sparse_bench", "prune", "quantize", "doctor",
+     "zoo"},
     {"cli"},
 ]
 

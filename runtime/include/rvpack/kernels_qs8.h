@@ -32,11 +32,20 @@ extern "C" {
 /* round(x * multiplier * 2^(shift - 31)) with TFLite's two roundings. */
 int32_t rvpack_q31_rescale(int32_t x, int32_t multiplier, int32_t shift);
 
+/* The same product with both roundings half up (toward +inf): what
+ * tflite-runtime's CONV_2D and FULLY_CONNECTED compute through ruy (x86
+ * AVX2; NEON's sqrdmulh + srshl agree). They differ from the reference
+ * rounding only on ties of negative values. */
+int32_t rvpack_q31_rescale_half_up(int32_t x, int32_t multiplier, int32_t shift);
+
+enum { RVPACK_Q8_ROUND_AWAY = 0, RVPACK_Q8_ROUND_HALF_UP = 1 };
+
 /* Output side of every int8 kernel: y = clamp(zero_point + rescale(acc)). */
 typedef struct rvpack_qs8_output {
   int32_t zero_point;
   int32_t min, max;       /* the fused activation's clamp, in the quantized domain */
   int32_t per_channel;    /* multiplier/shift arrays have one entry per channel (else one) */
+  int32_t rounding;       /* RVPACK_Q8_ROUND_*: which rescale */
   const int32_t* multiplier;
   const int32_t* shift;
 } rvpack_qs8_output_t;

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "rvpack/kernels.h"
+#include "rvpack/kernels_qs8.h"
 #include "rvpack/rvpack.h"
 
 #if RVPACK_ABI_VERSION != 1

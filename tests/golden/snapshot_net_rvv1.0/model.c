@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "rvpack/kernels.h"
+#include "rvpack/kernels_qs8.h"
 #include "rvpack/kernels_rvv.h"
 #include "rvpack/rvpack.h"
 

@@ -1,0 +1,152 @@
+"""Lowering of rvpack's int8 operators (sdk/frontend/tflite_int8.py) onto
+the scalar int8 kernels (runtime/include/rvpack/kernels_qs8.h).
+
+The rescaling multipliers are computed here, at build time, exactly as
+TFLite computes them (sdk/ir/quant.py), so the bundle's integers are
+TFLite's integers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
+from rvpack.sdk.codegen.shapes import (MAX_BINARY_RANK, Unsupported, broadcast_strides, coalesce, conv_pads, shape,
+                                       spatial_2d)
+from rvpack.sdk.ir import quant
+from rvpack.sdk.ir.graph import Graph, Node, QuantParams
+
+UINT8 = np.dtype(np.uint8)
+# Largest accumulation length with no int32 overflow: K * 255 * 127 plus a bias below 2^30.
+MAX_K = ((1 << 31) - (1 << 30)) // (255 * 127)
+
+
+def _q(g: Graph, name: str) -> QuantParams:
+    q = g.tensors[name].quant
+    if q is None:
+        raise Unsupported(f"tensor '{name}' has no quantization parameters")
+    return q
+
+
+def _output(g: Graph, node: Node, mults: list[int], shifts: list[int]) -> dict:
+    y = _q(g, node.outputs[0])
+    lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), y.scale[0], y.zero_point[0])
+    rounding = {"away": "RVPACK_Q8_ROUND_AWAY", "half_up": "RVPACK_Q8_ROUND_HALF_UP"}[node.attrs.get("_rounding", "away")]
+    return dict(zero_point=y.zero_point[0], min=lo, max=hi, per_channel=int(len(mults) > 1), rounding=Literal(rounding),
+                multiplier=ConstArray("int32_t", tuple(mults)), shift=ConstArray("int32_t", tuple(shifts)))
+
+
+def lower_qs8_conv(node: Node, g: Graph) -> LoweredLayer:
+    x, w, y = shape(g, node.inputs[0]), shape(g, node.inputs[1]), shape(g, node.outputs[0])
+    n, c, h, wd = spatial_2d(x, "Qs8Conv input")
+    _, oc, oh, ow = spatial_2d(y, "Qs8Conv output")
+    kernel, strides = list(w[2:]), list(node.attrs.get("strides", [1, 1]))
+    dil = list(node.attrs.get("dilations", [1, 1]))
+    begin, _ = conv_pads(node, [h, wd], kernel, strides, dil, [oh, ow])
+    group = int(node.attrs.get("group", 1))
+    k = int(np.prod(w[1:]))
+    if k > MAX_K:
+        raise Unsupported(f"{k} products per output could overflow the int32 accumulator (max {MAX_K})")
+    xq, wq = _q(g, node.inputs[0]), _q(g, node.inputs[1])
+    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), _q(g, node.outputs[0]).scale[0])
+    geometry = dict(batch=n, in_channels=c, in_height=h, in_width=wd, out_channels=oc, out_height=oh, out_width=ow,
+                    kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0],
+                    stride_width=strides[1], dilation_height=dil[0], dilation_width=dil[1], pad_top=begin[0],
+                    pad_left=begin[1], groups=group, act=Literal("{RVPACK_ACT_NONE, 0.0f, 0.0f}"))
+    p = Params("rvpack_qs8_conv2d_params_t", dict(geometry=geometry, input_zero_point=xq.zero_point[0],
+                                                  out=_output(g, node, mults, shifts)))
+    bias = TensorArg(node.inputs[2]) if node.input(2) else Literal("NULL")
+    fn = "rvpack_qs8_conv2d_nchw__scalar"
+    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
+    return LoweredLayer(node.name, node.op, fn, [call], macs=n * oc * oh * ow * k, params=int(np.prod(w)))
+
+
+def lower_qs8_fully_connected(node: Node, g: Graph) -> LoweredLayer:
+    w = shape(g, node.inputs[1])
+    rows = g.tensors[node.inputs[0]].num_elements // w[1]
+    if w[1] > MAX_K:
+        raise Unsupported(f"{w[1]} products per output could overflow the int32 accumulator (max {MAX_K})")
+    xq, wq = _q(g, node.inputs[0]), _q(g, node.inputs[1])
+    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), _q(g, node.outputs[0]).scale[0])
+    p = Params("rvpack_qs8_fully_connected_params_t", dict(
+        batch=rows, in_features=w[1], out_features=w[0], input_zero_point=xq.zero_point[0],
+        out=_output(g, node, mults, shifts)))
+    bias = TensorArg(node.inputs[2]) if node.input(2) else Literal("NULL")
+    fn = "rvpack_qs8_fully_connected__scalar"
+    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
+    return LoweredLayer(node.name, node.op, fn, [call], macs=rows * w[0] * w[1], params=w[0] * w[1])
+
+
+def lower_qs8_add(node: Node, g: Graph) -> LoweredLayer:
+    a, b, y = node.inputs[0], node.inputs[1], node.outputs[0]
+    out = shape(g, y)
+    dims, (sa, sb) = coalesce(out, broadcast_strides(shape(g, a), out), broadcast_strides(shape(g, b), out))
+    if len(dims) > MAX_BINARY_RANK:
+        raise Unsupported(f"broadcast over {len(dims)} dimensions is not supported (max {MAX_BINARY_RANK})")
+    pad = MAX_BINARY_RANK - len(dims)
+    aq, bq, yq = _q(g, a), _q(g, b), _q(g, y)
+    m = quant.add_multipliers(aq.scale[0], bq.scale[0], yq.scale[0])
+    shape_params = dict(op=Literal("RVPACK_BINARY_ADD"), rank=MAX_BINARY_RANK, shape=[1] * pad + dims,
+                        a_strides=[0] * pad + sa, b_strides=[0] * pad + sb,
+                        act=Literal("{RVPACK_ACT_NONE, 0.0f, 0.0f}"))
+    p = Params("rvpack_qs8_add_params_t", dict(
+        shape=shape_params, a_zero_point=aq.zero_point[0], b_zero_point=bq.zero_point[0],
+        a_multiplier=m["a_multiplier"], a_shift=m["a_shift"], b_multiplier=m["b_multiplier"],
+        b_shift=m["b_shift"], left_shift=m["left_shift"], out=_output(g, node, [m["multiplier"]], [m["shift"]])))
+    fn = "rvpack_qs8_add__scalar"
+    return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(a), TensorArg(b), TensorArg(y)])])
+
+
+def lower_qs8_pool(node: Node, g: Graph) -> LoweredLayer:
+    x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
+    n, c, h, wd = spatial_2d(x, f"{node.op} input")
+    _, _, oh, ow = spatial_2d(y, f"{node.op} output")
+    kernel, strides = list(node.attrs["kernel_shape"]), list(node.attrs.get("strides", [1, 1]))
+    begin, end = conv_pads(node, [h, wd], kernel, strides, [1, 1], [oh, ow])
+    yq = _q(g, node.outputs[0])
+    lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), yq.scale[0], yq.zero_point[0])
+    geometry = dict(batch=n, channels=c, in_height=h, in_width=wd, out_height=oh, out_width=ow,
+                    kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0],
+                    stride_width=strides[1], dilation_height=1, dilation_width=1, pad_top=begin[0],
+                    pad_left=begin[1], pad_bottom=end[0], pad_right=end[1],
+                    kind=Literal("RVPACK_POOL_MAX" if node.op == "Qs8MaxPool" else "RVPACK_POOL_AVERAGE"),
+                    count_include_pad=0, act=Literal("{RVPACK_ACT_NONE, 0.0f, 0.0f}"))
+    p = Params("rvpack_qs8_pool2d_params_t", dict(geometry=geometry, min=lo, max=hi))
+    fn = "rvpack_qs8_pool2d_nchw__scalar"
+    return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]),
+                                                                 TensorArg(node.outputs[0])])])
+
+
+def lower_q8_convert(node: Node, g: Graph) -> LoweredLayer:
+    x, y = node.inputs[0], node.outputs[0]
+    xt, yt = g.tensors[x], g.tensors[y]
+    fields = dict(count=Literal(f"{yt.num_elements}u"), scale=0.0, input_zero_point=0, output_zero_point=0,
+                  multiplier=0, shift=0, input_unsigned=int(xt.dtype == UINT8), output_unsigned=int(yt.dtype == UINT8))
+    if node.op == "Q8Quantize":
+        yq = _q(g, y)
+        fields.update(scale=yq.scale[0], output_zero_point=yq.zero_point[0])
+    elif node.op == "Q8Dequantize":
+        xq = _q(g, x)
+        fields.update(scale=xq.scale[0], input_zero_point=xq.zero_point[0])
+    else:
+        xq, yq = _q(g, x), _q(g, y)
+        mult, shift = quant.requantize_multiplier(xq.scale[0], yq.scale[0])
+        fields.update(input_zero_point=xq.zero_point[0], output_zero_point=yq.zero_point[0], multiplier=mult,
+                      shift=shift)
+    fn = {"Q8Quantize": "rvpack_q8_quantize__scalar", "Q8Dequantize": "rvpack_q8_dequantize__scalar",
+          "Q8Requantize": "rvpack_q8_requantize__scalar"}[node.op]
+    p = Params("rvpack_q8_convert_params_t", fields)
+    return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(x), TensorArg(y)])])
+
+
+Q8_RULES: dict[str, Callable[[Node, Graph], LoweredLayer]] = {
+    "Qs8Conv": lower_qs8_conv,
+    "Qs8FullyConnected": lower_qs8_fully_connected,
+    "Qs8Add": lower_qs8_add,
+    "Qs8MaxPool": lower_qs8_pool,
+    "Qs8AveragePool": lower_qs8_pool,
+    "Q8Quantize": lower_q8_convert,
+    "Q8Dequantize": lower_q8_convert,
+    "Q8Requantize": lower_q8_convert,
+}

@@ -1,0 +1,141 @@
+"""Full-integer TFLite models end to end: imported, built for rv64gc and
+rvv1.0, run under QEMU and compared byte for byte with tflite-runtime.
+
+The models are written here with the schema's builders (tests/tflite_builder):
+a float input quantized at the edge, int8 convolutions (per-channel weights,
+fused ReLU6), a depthwise conv with channel multiplier 2, max and average
+pooling, a residual ADD with broadcasting, RESHAPE, FULLY_CONNECTED and a
+float output; and a model with int8 input and uint8 output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from tflite import ActivationFunctionType as Act
+from tflite import BuiltinOperator as B
+from tflite import Padding
+
+from tests.e2e.harness import build, check
+from tests.tflite_builder import ModelSpec, Op, T, build as build_tflite, options
+
+RNG = np.random.default_rng(5)
+VERSIONS = {B.CONV_2D: 3, B.DEPTHWISE_CONV_2D: 3, B.FULLY_CONNECTED: 4, B.ADD: 2, B.MAX_POOL_2D: 2,
+            B.AVERAGE_POOL_2D: 2, B.QUANTIZE: 2, B.DEQUANTIZE: 2, B.RESHAPE: 1}
+
+
+def _w(shape, axis_size):
+    return RNG.integers(-127, 128, shape, dtype=np.int8), list(RNG.uniform(0.004, 0.02, axis_size).astype(np.float32))
+
+
+def _cnn() -> ModelSpec:
+    w1, s1 = _w((8, 3, 3, 3), 8)
+    w2, s2 = _w((1, 3, 3, 16), 16)
+    w3, _ = _w((10, 16 * 4 * 4), 1)
+    s3 = [0.002]
+    # scales that keep every layer's values inside the int8 range (no saturated, trivially equal outputs)
+    xs, a1, a2, a3, a4, a5, ys = 0.02, 0.05, 0.15, 0.08, 0.3, 0.3, 0.5
+    t = [
+        T("x", np.float32, (1, 16, 16, 3)),                                               # 0
+        T("xq", np.int8, (1, 16, 16, 3), scale=xs, zero_point=3),                         # 1
+        T("w1", np.int8, w1.shape, w1, scale=s1, zero_point=[0] * 8),                     # 2
+        T("b1", np.int32, (8,), RNG.integers(-2000, 2000, 8, dtype=np.int32),
+          scale=[xs * s for s in s1], zero_point=[0] * 8),                                # 3
+        T("c1", np.int8, (1, 16, 16, 8), scale=a1, zero_point=-128),                      # 4
+        T("w2", np.int8, w2.shape, w2, scale=s2, zero_point=[0] * 16, quantized_dimension=3),  # 5
+        T("b2", np.int32, (16,), RNG.integers(-2000, 2000, 16, dtype=np.int32),
+          scale=[a1 * s for s in s2], zero_point=[0] * 16),                               # 6
+        T("c2", np.int8, (1, 8, 8, 16), scale=a2, zero_point=5),                          # 7
+        T("p1", np.int8, (1, 4, 4, 16), scale=a2, zero_point=5),                          # 8 max pool
+        T("p2", np.int8, (1, 4, 4, 16), scale=a2, zero_point=5),                          # 9 avg pool
+        T("bias16", np.int8, (16,), RNG.integers(-100, 100, 16, dtype=np.int8), scale=a3, zero_point=-2),  # 10
+        T("s1", np.int8, (1, 4, 4, 16), scale=a4, zero_point=1),                          # 11 p1 + p2
+        T("s2", np.int8, (1, 4, 4, 16), scale=a5, zero_point=0),                          # 12 s1 + bias16
+        T("shape", np.int32, (2,), np.array([1, 256], np.int32)),                         # 13
+        T("flat", np.int8, (1, 256), scale=a5, zero_point=0),                             # 14
+        T("w3", np.int8, w3.shape, w3, scale=s3[0]),                                      # 15
+        T("b3", np.int32, (10,), RNG.integers(-3000, 3000, 10, dtype=np.int32), scale=a5 * s3[0]),  # 16
+        T("logits", np.int8, (1, 10), scale=ys, zero_point=-10),                          # 17
+        T("y", np.float32, (1, 10)),                                                      # 18
+    ]
+    conv = options("Conv2DOptions", Padding=Padding.SAME, StrideW=1, StrideH=1, FusedActivationFunction=Act.RELU6)
+    dw = options("DepthwiseConv2DOptions", Padding=Padding.SAME, StrideW=2, StrideH=2, DepthMultiplier=2,
+                 FusedActivationFunction=Act.NONE)
+    pool = dict(Padding=Padding.VALID, StrideW=2, StrideH=2, FilterWidth=2, FilterHeight=2)
+    ops = [
+        Op(B.QUANTIZE, [0], [1]),
+        Op(B.CONV_2D, [1, 2, 3], [4], conv),
+        Op(B.DEPTHWISE_CONV_2D, [4, 5, 6], [7], dw),
+        Op(B.MAX_POOL_2D, [7], [8], options("Pool2DOptions", **pool)),
+        Op(B.AVERAGE_POOL_2D, [7], [9], options("Pool2DOptions", **pool)),
+        Op(B.ADD, [8, 9], [11], options("AddOptions", FusedActivationFunction=Act.RELU)),
+        Op(B.ADD, [11, 10], [12], options("AddOptions")),
+        Op(B.RESHAPE, [12, 13], [14]),
+        Op(B.FULLY_CONNECTED, [14, 15, 16], [17], options("FullyConnectedOptions")),
+        Op(B.DEQUANTIZE, [17], [18]),
+    ]
+    return ModelSpec(t, ops, [0], [18], op_versions=VERSIONS)
+
+
+def _int8_io() -> ModelSpec:
+    w, s = _w((6, 1, 1, 4), 6)
+    t = [T("x", np.int8, (1, 5, 7, 4), scale=0.03, zero_point=-7),
+         T("w", np.int8, w.shape, w, scale=s, zero_point=[0] * 6),
+         T("b", np.int32, (6,), RNG.integers(-500, 500, 6, dtype=np.int32), scale=[0.03 * v for v in s],
+           zero_point=[0] * 6),
+         T("c", np.int8, (1, 5, 7, 6), scale=0.04, zero_point=2),
+         T("y", np.uint8, (1, 5, 7, 6), scale=0.05, zero_point=131)]
+    ops = [Op(B.CONV_2D, [0, 1, 2], [3], options("Conv2DOptions", Padding=Padding.VALID, StrideW=1, StrideH=1)),
+           Op(B.QUANTIZE, [3], [4])]
+    return ModelSpec(t, ops, [0], [4], op_versions=VERSIONS)
+
+
+MODELS = {"cnn": _cnn, "int8_io": _int8_io}
+
+
+@pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
+    path = tmp_path / f"{model}.tflite"
+    path.write_bytes(build_tflite(MODELS[model]()))
+    bundle = build(path, tmp_path / f"{model}.rvpack", target=target)
+    kernels = {layer.kernel for layer in bundle.manifest.layers if layer.executed}
+    assert any(k.startswith("rvpack_qs8_") or k.startswith("rvpack_q8_") for k in kernels), kernels
+    for seed in (0, 1):
+        inputs = None
+        if seed:
+            from rvpack.sdk import reference
+
+            inputs = reference.make_inputs(bundle.manifest.inputs, seed=seed)
+        result = check(bundle, path, inputs=inputs, vlen=vlen)
+        for c in result.comparisons:
+            assert c.ok, f"{c.name}: max |error| {c.max_abs_error} (tolerance {c.tolerance})"
+        out = result.run.outputs[0]
+        ref = np.asarray(result.references[0])
+        if model == "int8_io":
+            assert out.dtype == np.uint8 and np.array_equal(out.reshape(ref.shape), ref)
+        else:
+            assert np.array_equal(out.reshape(ref.shape), ref)  # the float output of DEQUANTIZE, exactly
+        assert len(np.unique(ref)) > (6 if model == "cnn" else 40)
+
+
+def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):
+    path = tmp_path / "io.tflite"
+    path.write_bytes(build_tflite(_int8_io()))
+    bundle = build(path, tmp_path / "io.rvpack")
+    (x,), (y,) = bundle.manifest.inputs, bundle.manifest.outputs
+    assert (x.dtype, x.scale, x.zero_point) == ("int8", pytest.approx(0.03), -7)
+    assert (y.dtype, y.scale, y.zero_point) == ("uint8", pytest.approx(0.05), 131)
+
+    from rvpack.sdk.errors import UnsupportedModelError
+    from rvpack.sdk.frontend import load_model
+
+    spec = _int8_io()
+    spec.tensors[1].zero_point = [3] * 6  # asymmetric weights
+    path.write_bytes(build_tflite(spec))
+    with pytest.raises(UnsupportedModelError, match="weights 'w' have a non-zero zero point"):
+        load_model(path)
+    spec = _int8_io()
+    spec.tensors[0] = T("x", np.int16, (1, 5, 7, 4), scale=0.03, zero_point=0)  # int16 activations
+    path.write_bytes(build_tflite(spec))
+    with pytest.raises(UnsupportedModelError, match="input 'x' is int16"):
+        load_model(path)
