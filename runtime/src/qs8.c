@@ -161,6 +161,10 @@ void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const i
   }
 }
 
+void rvpack_qs8_lookup__scalar(size_t count, const int8_t* x, const int8_t* table, int8_t* y) {
+  for (size_t i = 0; i < count; ++i) y[i] = table[(int32_t)x[i] + 128];
+}
+
 static int32_t clamp_q8(int32_t v, int is_unsigned) {
   const int32_t lo = is_unsigned ? 0 : -128, hi = is_unsigned ? 255 : 127;
   return v < lo ? lo : v > hi ? hi : v;

@@ -23,7 +23,7 @@ from rvpack.sdk.ir.activation import NONE, UNARY_OPS, Activation, activation_of
 from rvpack.sdk.ir.graph import Graph, Node
 
 VIEW_OPS = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"}
-DATA_MOVEMENT = VIEW_OPS | {"Transpose"}  # any element type (int8 models)
+DATA_MOVEMENT = VIEW_OPS | {"Transpose", "Slice", "Split", "Concat"}  # any element type (int8 models)
 
 
 # A portable rule lowers every case of its op onto the scalar kernels.

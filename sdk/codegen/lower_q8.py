@@ -140,7 +140,16 @@ def lower_q8_convert(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(x), TensorArg(y)])])
 
 
+def lower_qs8_lookup(node: Node, g: Graph) -> LoweredLayer:
+    n = g.tensors[node.outputs[0]].num_elements
+    fn = "rvpack_qs8_lookup__scalar"
+    call = KernelCall(fn, [Literal(f"{n}u"), TensorArg(node.inputs[0]), TensorArg(node.inputs[1]),
+                           TensorArg(node.outputs[0])])
+    return LoweredLayer(node.name, node.op, fn, [call])
+
+
 Q8_RULES: dict[str, Callable[[Node, Graph], LoweredLayer]] = {
+    "Qs8Lookup": lower_qs8_lookup,
     "Qs8Conv": lower_qs8_conv,
     "Qs8FullyConnected": lower_qs8_fully_connected,
     "Qs8Add": lower_qs8_add,

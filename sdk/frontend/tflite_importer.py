@@ -44,7 +44,7 @@ _TFLITE_DTYPES = {
 }
 _QUANTIZED = {np.dtype(np.int8), np.dtype(np.uint8), np.dtype(np.int16)}
 # Operators that only move data: the float translation serves int8 too.
-_ANY_DTYPE = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE"}
+_ANY_DTYPE = {"RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE", "SPLIT", "SPLIT_V"}
 
 # TFLite fused_activation_function -> ONNX op (and its Clip bounds).
 _FUSED_ACTIVATIONS: dict[int, tuple[str, tuple[float, float] | None]] = {
@@ -228,7 +228,7 @@ class _Importer:
             if shape is None:
                 raise _Unsupported(f"cannot infer the shape of {op} output '{out}'")
             # data movement keeps the quantization of int8 data
-            quant = self.tensors[inputs[0]].quant if op in ("Reshape", "Transpose") else None
+            quant = self.tensors[inputs[0]].quant if op in ("Reshape", "Transpose", "Slice", "Split") else None
             self.tensors[out] = Tensor(out, dtype, shape, quant=quant)
         if expect is not None and num_outputs == 1 and self.tensors[outputs[0]].shape != tuple(expect):
             raise _Unsupported(
@@ -541,6 +541,73 @@ class _Importer:
         else:
             self.emit_output("Concat", [self.plain(i) for i in ins], outs[0], "plain", {"axis": axis},
                              o.FusedActivationFunction())
+
+    def op_strided_slice(self, op, ins, outs):
+        o = self.options(op, tflite.StridedSliceOptions)
+        if o.EllipsisMask() or o.NewAxisMask() or o.Offset():
+            raise _Unsupported("ellipsis_mask, new_axis_mask and offset are not supported")
+        begin, end, strides = (self._const_input(i, what).astype(np.int64).reshape(-1)
+                               for i, what in zip(ins[1:4], ("begin", "end", "strides")))
+        shape = self.tfl_shape(ins[0])
+        rank = len(shape)
+        if not (len(begin) == len(end) == len(strides) == rank) or not strides.all():
+            raise _Unsupported(f"begin/end/strides must have {rank} non-zero entries")
+        starts, ends = [], []
+        for a in range(rank):
+            shrink = (o.ShrinkAxisMask() >> a) & 1
+            first = 0 if (o.BeginMask() >> a) & 1 and not shrink else int(begin[a])
+            big = np.iinfo(np.int64).max if strides[a] > 0 else np.iinfo(np.int64).min
+            last = first + 1 if shrink else big if (o.EndMask() >> a) & 1 else int(end[a])
+            if shrink and first == -1:
+                last = big  # the last element: [-1, end of axis)
+            starts.append(first)
+            ends.append(last)
+        v = self.value(ins[0])
+        axes = list(range(rank))
+        layout = v.layout if rank == 4 and not o.ShrinkAxisMask() else "plain"
+        source = v.name if layout == v.layout else self.plain(ins[0])
+        if layout == "nchw":  # slice the channel-first copy: TFLite axis a is NCHW axis NHWC_AXIS_TO_NCHW[a]
+            axes = [NHWC_AXIS_TO_NCHW[a] for a in axes]
+        consts = [self.const("slice_" + k, np.array(vals, np.int64))
+                  for k, vals in (("starts", starts), ("ends", ends), ("axes", axes), ("steps", strides))]
+        out_shape = self.tfl_shape(outs[0])
+        if o.ShrinkAxisMask():  # slice, then drop the shrunk axes
+            sliced = self.emit("Slice", [source, *consts], self.tfl_name(outs[0]) + "_slice")
+            self.emit_output("Reshape", [sliced, self.const("shape", np.array(out_shape, np.int64))], outs[0],
+                             "plain")
+            return
+        self.emit_output("Slice", [source, *consts], outs[0], layout)
+
+    def op_split(self, op, ins, outs):
+        axis_value = self._const_input(ins[0], "axis")
+        self._split(ins[1], int(np.asarray(axis_value).reshape(-1)[0]), None, outs)
+
+    def op_split_v(self, op, ins, outs):
+        sizes = [int(v) for v in self._const_input(ins[1], "size_splits").reshape(-1)]
+        axis_value = self._const_input(ins[2], "axis")
+        self._split(ins[0], int(np.asarray(axis_value).reshape(-1)[0]), sizes, outs)
+
+    def _split(self, x_index: int, axis: int, sizes: list[int] | None, outs: list[int]) -> None:
+        shape = self.tfl_shape(x_index)
+        rank = len(shape)
+        axis %= rank
+        if sizes is None:
+            sizes = [shape[axis] // len(outs)] * len(outs)
+        if -1 in sizes:  # one size may be inferred
+            sizes[sizes.index(-1)] = shape[axis] - (sum(sizes) + 1)
+        if len(sizes) != len(outs) or sum(sizes) != shape[axis] or min(sizes) < 0:
+            raise _Unsupported(f"split sizes {sizes} do not fit axis {axis} of {list(shape)}")
+        v = self.value(x_index)
+        layout = v.layout if rank == 4 else "plain"
+        onnx_axis = NHWC_AXIS_TO_NCHW[axis] if layout == "nchw" else axis
+        self.emit("Split", [v.name, self.const("split", np.array(sizes, np.int64))], self.tfl_name(outs[0]),
+                  {"axis": onnx_axis}, num_outputs=len(outs))
+        node = self.nodes[-1]
+        for k, out_index in enumerate(outs):
+            name = node.outputs[k]
+            if self.tensors[name].dtype in _QUANTIZED:
+                self.tensors[name].quant = tflite_int8.quant_of(self, out_index)
+            self.values[out_index] = _Value(name, layout)
 
     def op_softmax(self, op, ins, outs):
         beta = self.options(op, tflite.SoftmaxOptions).Beta()

@@ -9,6 +9,7 @@ runtime/src/qs8.c (rvpack/kernels_qs8.h):
   Qs8FullyConnected  x ([rows][k]), w ([n][k]), bias
   Qs8Add             a, b (broadcast as ONNX Add)
   Qs8MaxPool, Qs8AveragePool                   | MaxPool/AveragePool attributes
+  Qs8Lookup          x, table (int8[256])      | an elementwise function (LOGISTIC) as a table
   Q8Quantize (f32 -> int8/uint8), Q8Dequantize, Q8Requantize (int8/uint8 -> int8/uint8)
 
 Every int8/uint8 tensor carries its QuantParams; a fused activation is the
@@ -27,6 +28,7 @@ from typing import Any
 import numpy as np
 import tflite
 
+from rvpack.sdk.ir import quant
 from rvpack.sdk.ir.graph import QuantParams
 
 # The TFLite importer (tflite_importer._Importer), which calls this module;
@@ -38,7 +40,8 @@ ACTIVATIONS = {tflite.ActivationFunctionType.NONE: "NONE", tflite.ActivationFunc
                tflite.ActivationFunctionType.RELU6: "RELU6", tflite.ActivationFunctionType.RELU_N1_TO_1: "RELU_N1_TO_1"}
 # TFLite operators translated here when their output is int8/uint8
 OPERATORS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MAX_POOL_2D",
-             "AVERAGE_POOL_2D"}
+             "AVERAGE_POOL_2D", "CONCATENATION", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE",
+             "SPLIT", "SPLIT_V", "LOGISTIC"}
 
 
 class Int8Unsupported(Exception):
@@ -210,7 +213,28 @@ def _dequantize(imp: _Importer, op, ins, outs) -> None:
     imp.emit_declared("Q8Dequantize", [v.name], outs[0], v.layout, {}, None)
 
 
+def _concatenation(imp: _Importer, op, ins, outs) -> None:
+    out_q = _compute_int8(imp, outs[0])
+    for i in ins:
+        if _compute_int8(imp, i) != out_q:
+            raise Int8Unsupported(f"input '{imp.tfl_name(i)}' has another scale or zero point than the output "
+                                  "(int8 CONCATENATION with rescaling is not supported yet)")
+    if imp.options(op, tflite.ConcatenationOptions).FusedActivationFunction():
+        raise Int8Unsupported("a fused activation on int8 CONCATENATION is not supported")
+    imp.op_concatenation(op, ins, outs)  # data movement: the float translation, quantization kept
+
+
+def _lookup(imp: _Importer, op, ins, outs, function: str) -> None:
+    in_q, out_q = _compute_int8(imp, ins[0]), _compute_int8(imp, outs[0])
+    table = quant.lookup_table(function, in_q.scale[0], in_q.zero_point[0], out_q.scale[0], out_q.zero_point[0])
+    v = imp.value(ins[0])
+    imp.emit_declared("Qs8Lookup", [v.name, imp.const(f"{function.lower()}_table", table)], outs[0], v.layout,
+                      {"_function": function}, out_q)
+
+
 _TRANSLATE = {
+    "LOGISTIC": lambda imp, op, ins, outs: _lookup(imp, op, ins, outs, "LOGISTIC"),
+    "CONCATENATION": _concatenation,
     "QUANTIZE": _quantize,
     "DEQUANTIZE": _dequantize,
     "CONV_2D": lambda imp, op, ins, outs: _conv(imp, op, ins, outs, depthwise=False),

@@ -75,3 +75,29 @@ def activation_range(activation: str, scale: float, zero_point: int, qmin: int =
 
 def round_half_away(x: float) -> float:
     return math.copysign(math.floor(abs(x) + 0.5), x)
+
+
+def _sigmoid_f32(x: np.float32) -> np.float32:
+    """1 / (1 + expf(-x)) in float32; expf correctly rounded (glibc's is)."""
+    e = np.float32(math.exp(-float(x))) if -float(x) < 88.8 else np.float32(np.inf)
+    return np.float32(np.float32(1.0) / (np.float32(1.0) + e))
+
+
+LOOKUP_FUNCTIONS = {"LOGISTIC": _sigmoid_f32}
+
+
+def lookup_table(function: str, input_scale: float, input_zero_point: int, output_scale: float,
+                 output_zero_point: int) -> np.ndarray:
+    """The int8 -> int8 table of an elementwise function, computed as
+    tflite-runtime's LUTPopulate does: dequantize in float32, apply, multiply
+    by the float32 reciprocal of the output scale, round half away from zero,
+    add the zero point, saturate."""
+    f = LOOKUP_FUNCTIONS[function]
+    inverse = np.float32(1.0) / np.float32(output_scale)
+    table = np.empty(256, np.int8)
+    for q in range(-128, 128):
+        real = np.float32(input_scale) * np.float32(q - input_zero_point)
+        scaled = np.float32(f(real) * inverse)
+        value = int(round_half_away(float(scaled))) + output_zero_point
+        table[q + 128] = max(-128, min(127, value))
+    return table

@@ -89,7 +89,52 @@ def _int8_io() -> ModelSpec:
     return ModelSpec(t, ops, [0], [4], op_versions=VERSIONS)
 
 
-MODELS = {"cnn": _cnn, "int8_io": _int8_io}
+def _stream() -> ModelSpec:
+    """The data movement of a streaming model: a frame concatenated to a
+    (constant) history, a strided slice of it, a channel split and re-concat,
+    and a depthwise conv over time."""
+    q = dict(scale=0.04, zero_point=-3)
+    w, s = _w((1, 5, 1, 8), 8)
+    t = [T("frame", np.int8, (1, 3, 1, 8), **q),                                             # 0
+         T("history", np.int8, (1, 2, 1, 8), RNG.integers(-128, 128, (1, 2, 1, 8), dtype=np.int8), **q),  # 1
+         T("window", np.int8, (1, 5, 1, 8), **q),                                           # 2
+         T("b", np.int32, (4,), np.array([0, 1, 0, 0], np.int32)),                         # 3
+         T("e", np.int32, (4,), np.array([1, 5, 1, 8], np.int32)),                         # 4
+         T("st", np.int32, (4,), np.array([1, 2, 1, 1], np.int32)),                        # 5
+         T("next_history", np.int8, (1, 2, 1, 8), **q),                                     # 6
+         T("sizes", np.int32, (2,), np.array([3, 5], np.int32)),                            # 7
+         T("axis", np.int32, (), np.array(3, np.int32)),                                    # 8
+         T("lo", np.int8, (1, 5, 1, 3), **q), T("hi", np.int8, (1, 5, 1, 5), **q),         # 9, 10
+         T("swapped", np.int8, (1, 5, 1, 8), **q),                                          # 11
+         T("w", np.int8, w.shape, w, scale=s, zero_point=[0] * 8, quantized_dimension=3),  # 12
+         T("bias", np.int32, (8,), RNG.integers(-500, 500, 8, dtype=np.int32), scale=[0.04 * v for v in s],
+           zero_point=[0] * 8),                                                             # 13
+         T("y", np.int8, (1, 1, 1, 8), scale=0.05, zero_point=4)]                           # 14
+    ops = [Op(B.CONCATENATION, [1, 0], [2], options("ConcatenationOptions", Axis=1)),
+           Op(B.STRIDED_SLICE, [2, 3, 4, 5], [6], options("StridedSliceOptions")),
+           Op(B.SPLIT_V, [2, 7, 8], [9, 10], options("SplitVOptions", NumSplits=2)),
+           Op(B.CONCATENATION, [10, 9], [11], options("ConcatenationOptions", Axis=3)),
+           Op(B.DEPTHWISE_CONV_2D, [11, 12, 13], [14],
+              options("DepthwiseConv2DOptions", Padding=Padding.VALID, StrideW=1, StrideH=1, DepthMultiplier=1))]
+    versions = {**VERSIONS, B.CONCATENATION: 2, B.STRIDED_SLICE: 2, B.SPLIT_V: 2}
+    return ModelSpec(t, ops, [0], [6, 14], op_versions=versions)
+
+
+def _classifier() -> ModelSpec:
+    """The tail of a keyword spotter: FULLY_CONNECTED -> LOGISTIC -> uint8 probability."""
+    w = RNG.integers(-127, 128, (4, 64), dtype=np.int8)
+    t = [T("x", np.int8, (1, 1, 1, 64), scale=0.05, zero_point=-128),
+         T("w", np.int8, w.shape, w, scale=0.004),
+         T("b", np.int32, (4,), RNG.integers(-2000, 2000, 4, dtype=np.int32), scale=0.05 * 0.004),
+         T("logit", np.int8, (1, 4), scale=0.12, zero_point=3),
+         T("p", np.int8, (1, 4), scale=1 / 256, zero_point=-128),
+         T("y", np.uint8, (1, 4), scale=1 / 256, zero_point=0)]
+    ops = [Op(B.FULLY_CONNECTED, [0, 1, 2], [3], options("FullyConnectedOptions")), Op(B.LOGISTIC, [3], [4]),
+           Op(B.QUANTIZE, [4], [5])]
+    return ModelSpec(t, ops, [0], [5], op_versions={**VERSIONS, B.LOGISTIC: 2})
+
+
+MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier}
 
 
 @pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
@@ -109,13 +154,10 @@ def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
         result = check(bundle, path, inputs=inputs, vlen=vlen)
         for c in result.comparisons:
             assert c.ok, f"{c.name}: max |error| {c.max_abs_error} (tolerance {c.tolerance})"
-        out = result.run.outputs[0]
-        ref = np.asarray(result.references[0])
-        if model == "int8_io":
-            assert out.dtype == np.uint8 and np.array_equal(out.reshape(ref.shape), ref)
-        else:
-            assert np.array_equal(out.reshape(ref.shape), ref)  # the float output of DEQUANTIZE, exactly
-        assert len(np.unique(ref)) > (6 if model == "cnn" else 40)
+        for out, ref in zip(result.run.outputs, result.references):
+            ref = np.asarray(ref)
+            assert out.dtype == ref.dtype and np.array_equal(out.reshape(ref.shape), ref)
+        assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1}[model]
 
 
 def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):

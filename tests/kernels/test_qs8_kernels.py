@@ -354,3 +354,19 @@ def test_ties_round_as_tflite_runtime(lib, kind, tmp_path):
     differ = np.count_nonzero(results[other] != expected)
     print(f"{kind}: {differ} of {expected.size} outputs are ties rounded the other way")
     assert differ > 0
+
+
+@pytest.mark.parametrize("in_scale,in_zp", [(0.0625, 0), (0.0371, -11), (0.1, 25), (0.0078125, -128), (0.23, 7)])
+def test_logistic_table_matches_tflite_runtime_on_every_input(lib, in_scale, in_zp, tmp_path):
+    """All 256 int8 inputs through tflite-runtime's int8 LOGISTIC and through
+    rvpack_qs8_lookup__scalar with the table of sdk/ir/quant.py."""
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    tensors = [T("x", np.int8, x.shape, scale=in_scale, zero_point=in_zp),
+               T("y", np.int8, x.shape, scale=1 / 256, zero_point=-128)]  # TFLite's required output quantization
+    expected = _tflite(ModelSpec(tensors, [Op(B.LOGISTIC, [0], [1])], [0], [1], op_versions={B.LOGISTIC: 2}),
+                       [x], tmp_path)
+    table = quant.lookup_table("LOGISTIC", in_scale, in_zp, 1 / 256, -128)
+    y = np.zeros_like(x)
+    lib.rvpack_qs8_lookup__scalar(ctypes.c_size_t(256), ptr(x), ptr(table), ptr(y))
+    assert np.array_equal(y, expected), np.argwhere(y != expected)[:5]
+    assert len(np.unique(expected)) > 20

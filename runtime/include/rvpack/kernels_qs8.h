@@ -99,6 +99,11 @@ typedef struct rvpack_qs8_pool2d_params {
 
 void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output);
 
+/* y[i] = table[x[i] + 128]: an elementwise function of one int8 tensor
+ * (LOGISTIC, ...) as the 256-entry table the code generator computed the way
+ * tflite-runtime computes its own (sdk/ir/quant.py: lookup_table). */
+void rvpack_qs8_lookup__scalar(size_t count, const int8_t* x, const int8_t* table, int8_t* y);
+
 /* Conversions at a model's edges and between quantized tensors:
  *  quantize    f32 -> int8/uint8: clamp(round_half_away(x / scale) + zero_point)
  *  dequantize  int8/uint8 -> f32: scale * (q - zero_point)
