@@ -153,7 +153,10 @@ def run(
         raise RunError(f"unknown runner '{runner}'", hint="use --runner qemu or --runner docker")
     b = Bundle.open(bundle)
     m = b.manifest
-    inputs = load_inputs(m.inputs, input) if input else reference.make_inputs(m.inputs, seed)
+    notices: list[str] = []
+    inputs = load_inputs(m.inputs, input, notices) if input else reference.make_inputs(m.inputs, seed)
+    for notice in notices:
+        err_console.print(Text.assemble(("notice", "cyan"), ": ", notice))
     with progress_reporter() as on_progress:
         if on_progress:
             on_progress_event = on_progress

@@ -6,9 +6,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from rich.text import Text
 
 from rvpack.cli.options import BundleArgument, InputOption
-from rvpack.cli.render import console, key_value_table, progress_reporter
+from rvpack.cli.render import console, err_console, key_value_table, progress_reporter
 from rvpack.cli.report import print_check, print_layer_times, reference_outputs
 
 
@@ -56,7 +57,10 @@ def deploy(
     b = Bundle.open(bundle)
     m = b.manifest
     board = resolve_board(host, boards)
-    inputs = load_inputs(m.inputs, input) if input else reference.make_inputs(m.inputs, seed)
+    notices: list[str] = []
+    inputs = load_inputs(m.inputs, input, notices) if input else reference.make_inputs(m.inputs, seed)
+    for notice in notices:
+        err_console.print(Text.assemble(("notice", "cyan"), ": ", notice))
     with progress_reporter() as on_progress:
         result = deploy_bundle(b, board, inputs, ssh_config=ssh_config, keep=keep, repeat=repeat, timeout=timeout,
                                vlen=vlen, on_progress=on_progress)

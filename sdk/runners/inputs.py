@@ -10,9 +10,11 @@ from rvpack.sdk.bundle.manifest import TensorSpec
 from rvpack.sdk.errors import InputError
 
 
-def load_inputs(specs: list[TensorSpec], args: list[str]) -> list[np.ndarray]:
+def load_inputs(specs: list[TensorSpec], args: list[str], notices: list[str] | None = None) -> list[np.ndarray]:
     """`args` are FILE (in input order) or NAME=FILE; .npy is parsed, any
-    other file is raw little-endian data of exactly the input's size."""
+    other file is raw little-endian data of exactly the input's size. A
+    float .npy for a quantized (int8/uint8) input is quantized with the
+    input's scale and zero point; `notices` collects one line per such input."""
     by_name: dict[str, str] = {}
     positional: list[str] = []
     names = {s.name for s in specs}
@@ -32,10 +34,21 @@ def load_inputs(specs: list[TensorSpec], args: list[str]) -> list[np.ndarray]:
     if absent:
         raise InputError(f"no file given for input(s) {', '.join(absent)}",
                          hint="pass one --input per model input (NAME=FILE or in order), or none for random inputs")
-    return [_load_one(spec, Path(by_name[spec.name])) for spec in specs]
+    return [_load_one(spec, Path(by_name[spec.name]), notices) for spec in specs]
 
 
-def _load_one(spec: TensorSpec, path: Path) -> np.ndarray:
+def quantize(value: np.ndarray, spec: TensorSpec) -> np.ndarray:
+    """Real values to the input's int8/uint8 levels as TFLite's QUANTIZE
+    does: round(x / scale) half away from zero, plus the zero point, saturated."""
+    assert spec.scale is not None and spec.zero_point is not None
+    info = np.iinfo(np.dtype(spec.dtype))
+    scaled = np.asarray(value, np.float32) / np.float32(spec.scale)
+    rounded = np.where(scaled >= 0, np.floor(scaled + 0.5), -np.floor(-scaled + 0.5))
+    rounded = np.nan_to_num(rounded, nan=0.0, posinf=info.max, neginf=info.min)  # (NaN: the zero point)
+    return np.clip(rounded.astype(np.float64) + spec.zero_point, info.min, info.max).astype(spec.dtype)
+
+
+def _load_one(spec: TensorSpec, path: Path, notices: list[str] | None = None) -> np.ndarray:
     want = f"{spec.dtype} {spec.shape}"
     if not path.is_file():
         raise InputError(f"input '{spec.name}': {path}: no such file")
@@ -45,6 +58,12 @@ def _load_one(spec: TensorSpec, path: Path) -> np.ndarray:
         except (ValueError, OSError) as e:
             raise InputError(f"input '{spec.name}': {path} is not a valid .npy file ({e})") from e
         got = f"{value.dtype} {list(value.shape)}"
+        if (spec.scale is not None and value.dtype.kind == "f" and np.dtype(spec.dtype).kind in "iu"
+                and list(value.shape) == list(spec.shape)):
+            if notices is not None:
+                notices.append(f"input '{spec.name}': quantized {value.dtype} data from {path.name} to {spec.dtype} "
+                               f"(scale {spec.scale:.6g}, zero point {spec.zero_point})")
+            return quantize(value, spec)
         if value.dtype != np.dtype(spec.dtype) or list(value.shape) != list(spec.shape):
             hint = ""
             if value.dtype != np.dtype(spec.dtype) and list(value.shape) == list(spec.shape):

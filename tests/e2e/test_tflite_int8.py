@@ -181,3 +181,31 @@ def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):
     path.write_bytes(build_tflite(spec))
     with pytest.raises(UnsupportedModelError, match="input 'x' is int16"):
         load_model(path)
+
+
+def test_run_quantizes_float_inputs_of_an_int8_model_with_a_notice(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "io.tflite"
+    path.write_bytes(build_tflite(_int8_io()))
+    bundle = build(path, tmp_path / "io.rvpack")
+    x = np.random.default_rng(2).uniform(-4, 4, (1, 5, 7, 4)).astype(np.float32)
+    x[0, 0, 0, :3] = [0.015, -0.015, 100.0]  # a tie (0.5 LSB) each way and a saturating value
+    np.save(tmp_path / "x.npy", x)
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "rvpack.cli", "run", str(bundle.path), "--input",
+                           str(tmp_path / "x.npy"), "--check", "--save-outputs", str(out)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    notices = [line for line in proc.stderr.splitlines() if line.startswith("notice")]
+    assert len(notices) == 1 and "quantized float32 data from x.npy to int8" in notices[0]
+    # the same quantization as tflite-runtime's QUANTIZE of the same floats
+    spec = ModelSpec([T("f", np.float32, x.shape), T("q", np.int8, x.shape, scale=0.03, zero_point=-7)],
+                     [Op(B.QUANTIZE, [0], [1])], [0], [1], op_versions=VERSIONS)
+    qpath = tmp_path / "q.tflite"
+    qpath.write_bytes(build_tflite(spec))
+    from rvpack.sdk.reference import _run_tflite
+    from rvpack.sdk.runners.inputs import quantize
+
+    assert np.array_equal(quantize(x, bundle.manifest.inputs[0]), _run_tflite(qpath, [x])[0])
