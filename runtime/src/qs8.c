@@ -52,40 +52,47 @@ static int8_t output_value(const rvpack_qs8_output_t* o, int32_t acc, int32_t ch
 }
 
 void rvpack_qs8_conv2d_nchw__scalar(const rvpack_qs8_conv2d_params_t* p, const int8_t* input,
-                                    const int8_t* weights, const int32_t* bias, int8_t* output) {
+                                    const int8_t* weights, const int32_t* bias, int8_t* output, void* scratch) {
   const rvpack_conv2d_params_t* g = &p->geometry;
   const int32_t groups = g->groups, icg = g->in_channels / groups, ocg = g->out_channels / groups;
   const int32_t kh_n = g->kernel_height, kw_n = g->kernel_width;
-  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width;
+  const int32_t oh_n = g->out_height, ow_n = g->out_width;
+  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width, out_plane = (ptrdiff_t)oh_n * ow_n;
   const int32_t zx = p->input_zero_point;
+  int32_t* acc = (int32_t*)scratch; /* one output plane of int32 accumulators */
   for (int32_t n = 0; n < g->batch; ++n) {
     const int8_t* x = input + (ptrdiff_t)n * g->in_channels * in_plane;
     for (int32_t oc = 0; oc < g->out_channels; ++oc) {
       const int32_t ic0 = (oc / ocg) * icg;
-      const int8_t* w = weights + (ptrdiff_t)oc * icg * kh_n * kw_n;
-      for (int32_t oh = 0; oh < g->out_height; ++oh) {
-        const int32_t ih0 = oh * g->stride_height - g->pad_top;
-        int32_t kh0, kh1;
-        rvpack_internal_tap_range(ih0, g->dilation_height, kh_n, g->in_height, &kh0, &kh1);
-        for (int32_t ow = 0; ow < g->out_width; ++ow) {
-          const int32_t iw0 = ow * g->stride_width - g->pad_left;
-          int32_t kw0, kw1;
-          rvpack_internal_tap_range(iw0, g->dilation_width, kw_n, g->in_width, &kw0, &kw1);
-          int32_t acc = 0;
-          for (int32_t ic = 0; ic < icg; ++ic) {
-            const int8_t* xp = x + (ptrdiff_t)(ic0 + ic) * in_plane;
-            const int8_t* wp = w + (ptrdiff_t)ic * kh_n * kw_n;
-            for (int32_t kh = kh0; kh < kh1; ++kh) {
-              const int8_t* row = xp + (ptrdiff_t)(ih0 + kh * g->dilation_height) * g->in_width;
-              for (int32_t kw = kw0; kw < kw1; ++kw) {
-                acc += ((int32_t)row[iw0 + kw * g->dilation_width] - zx) * (int32_t)wp[kh * kw_n + kw];
-              }
+      const int32_t b = bias != NULL ? bias[oc] : 0;
+      for (ptrdiff_t i = 0; i < out_plane; ++i) acc[i] = b;
+      /* One weight at a time over the whole plane: the inner loop walks an
+       * output row and an input row with fixed strides (no per-tap bounds). */
+      for (int32_t ic = 0; ic < icg; ++ic) {
+        const int8_t* xp = x + (ptrdiff_t)(ic0 + ic) * in_plane;
+        const int8_t* wp = weights + ((ptrdiff_t)oc * icg + ic) * kh_n * kw_n;
+        for (int32_t kh = 0; kh < kh_n; ++kh) {
+          int32_t oh0, oh1;
+          rvpack_internal_tap_range(kh * g->dilation_height - g->pad_top, g->stride_height, oh_n, g->in_height,
+                                    &oh0, &oh1);
+          for (int32_t kw = 0; kw < kw_n; ++kw) {
+            const int32_t w = wp[kh * kw_n + kw];
+            if (w == 0) continue; /* adds nothing (pruned weights) */
+            const int32_t iw_off = kw * g->dilation_width - g->pad_left;
+            int32_t ow0, ow1;
+            rvpack_internal_tap_range(iw_off, g->stride_width, ow_n, g->in_width, &ow0, &ow1);
+            for (int32_t oh = oh0; oh < oh1; ++oh) {
+              const int32_t ih = oh * g->stride_height + kh * g->dilation_height - g->pad_top;
+              const int8_t* row = xp + (ptrdiff_t)ih * g->in_width + iw_off;
+              int32_t* a = acc + (ptrdiff_t)oh * ow_n;
+              const int32_t sw = g->stride_width;
+              for (int32_t ow = ow0; ow < ow1; ++ow) a[ow] += w * ((int32_t)row[ow * sw] - zx);
             }
           }
-          if (bias != NULL) acc += bias[oc];
-          *output++ = output_value(&p->out, acc, oc);
         }
       }
+      int8_t* y = output + ((ptrdiff_t)n * g->out_channels + oc) * out_plane;
+      for (ptrdiff_t i = 0; i < out_plane; ++i) y[i] = output_value(&p->out, acc[i], oc);
     }
   }
 }

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
+from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, ScratchArg, TensorArg
 from rvpack.sdk.codegen.shapes import (MAX_BINARY_RANK, Unsupported, broadcast_strides, coalesce, conv_pads, shape,
                                        spatial_2d)
 from rvpack.sdk.ir import quant
@@ -58,8 +58,10 @@ def lower_qs8_conv(node: Node, g: Graph) -> LoweredLayer:
                                                   out=_output(g, node, mults, shifts)))
     bias = TensorArg(node.inputs[2]) if node.input(2) else Literal("NULL")
     fn = "rvpack_qs8_conv2d_nchw__scalar"
-    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
-    return LoweredLayer(node.name, node.op, fn, [call], macs=n * oc * oh * ow * k, params=int(np.prod(w)))
+    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0]),
+                           ScratchArg()])
+    return LoweredLayer(node.name, node.op, fn, [call], macs=n * oc * oh * ow * k, params=int(np.prod(w)),
+                        scratch_bytes=4 * oh * ow)
 
 
 def lower_qs8_fully_connected(node: Node, g: Graph) -> LoweredLayer:

@@ -153,7 +153,8 @@ def test_conv_and_depthwise_are_bit_exact(lib, case, tmp_path):
     x_nchw = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
     w_oihw = np.ascontiguousarray(weights.transpose(0, 3, 1, 2))  # depthwise: [cout][1][k][k]
     y = np.zeros((1, cout, oh, ow), np.int8)
-    lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(w_oihw), ptr(bias), ptr(y))
+    lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(w_oihw), ptr(bias), ptr(y),
+                                           ptr(np.zeros(y.shape[2] * y.shape[3], np.int32)))
     got = y.transpose(0, 2, 3, 1)
     assert np.array_equal(got, expected), f"{np.count_nonzero(got != expected)} of {got.size} differ"
     assert len(np.unique(expected)) > 8  # not a saturated, trivially equal output
@@ -347,7 +348,8 @@ def test_ties_round_as_tflite_runtime(lib, kind, tmp_path):
         for mode in (AWAY, HALF_UP):
             params = QS8Conv2dParams(geometry, 0, _output(out_scale, 0, Act.NONE, mults, shifts, keep, mode))
             y = np.zeros((1, cout, oh, oh), np.int8)
-            lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(w_oihw), ptr(bias), ptr(y))
+            lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(params), ptr(x_nchw), ptr(w_oihw), ptr(bias), ptr(y),
+                                           ptr(np.zeros(y.shape[2] * y.shape[3], np.int32)))
             results[mode] = y.transpose(0, 2, 3, 1)
     mine, other = (AWAY, HALF_UP) if kind == "depthwise" else (HALF_UP, AWAY)
     assert np.array_equal(results[mine], expected)

@@ -54,7 +54,8 @@ typedef struct rvpack_qs8_output {
  * channel multiplier). geometry.act is ignored (the clamp is in `out`).
  * weights int8 [out_channels][in_channels / groups][kh][kw], bias int32
  * [out_channels] or NULL; input positions outside the image contribute 0
- * (they read as the input zero point). */
+ * (they read as the input zero point). `scratch` holds one output plane of
+ * int32 accumulators (arena memory the code generator plans). */
 typedef struct rvpack_qs8_conv2d_params {
   rvpack_conv2d_params_t geometry;
   int32_t input_zero_point;
@@ -62,7 +63,8 @@ typedef struct rvpack_qs8_conv2d_params {
 } rvpack_qs8_conv2d_params_t;
 
 void rvpack_qs8_conv2d_nchw__scalar(const rvpack_qs8_conv2d_params_t* p, const int8_t* input,
-                                    const int8_t* weights, const int32_t* bias, int8_t* output);
+                                    const int8_t* weights, const int32_t* bias, int8_t* output,
+                                    void* scratch /* out_height * out_width int32 */);
 
 /* y[b][n] = out(sum_k (x[b][k] - zx) * w[n][k] + bias[n]); weights [n][k]
  * (TFLite FULLY_CONNECTED), bias int32 [n] or NULL. */
