@@ -133,6 +133,24 @@ void rvpack_qs8_add__scalar(const rvpack_qs8_add_params_t* p, const int8_t* a, c
   } while (rvpack_internal_loop_next(&l, &off_a, &off_b));
 }
 
+void rvpack_qs8_mul__scalar(const rvpack_qs8_mul_params_t* p, const int8_t* a, const int8_t* b, int8_t* y) {
+  rvpack_internal_loop_t l;
+  const rvpack_binary_params_t* s = &p->shape;
+  const int rank = s->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s->rank;
+  if (!rvpack_internal_loop_init(&l, rank, s->shape, s->a_strides, s->b_strides, 0, 0)) return;
+  const int inner = l.rank - 1;
+  const int64_t n = l.shape[inner], sa = l.s0[inner], sb = l.s1[inner];
+  int64_t off_a = 0, off_b = 0;
+  do {
+    const int8_t* ar = a + off_a;
+    const int8_t* br = b + off_b;
+    for (int64_t i = 0; i < n; ++i) {
+      const int32_t product = ((int32_t)ar[i * sa] - p->a_zero_point) * ((int32_t)br[i * sb] - p->b_zero_point);
+      *y++ = output_value(&p->out, product, 0);
+    }
+  } while (rvpack_internal_loop_next(&l, &off_a, &off_b));
+}
+
 void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output) {
   const rvpack_pool2d_params_t* g = &p->geometry;
   const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width;

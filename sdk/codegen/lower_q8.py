@@ -80,18 +80,32 @@ def lower_qs8_fully_connected(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [call], macs=rows * w[0] * w[1], params=w[0] * w[1])
 
 
-def lower_qs8_add(node: Node, g: Graph) -> LoweredLayer:
-    a, b, y = node.inputs[0], node.inputs[1], node.outputs[0]
+def _broadcast(g: Graph, a: str, b: str, y: str, op: str) -> dict:
+    """The rvpack_binary_params_t part of an int8 elementwise op."""
     out = shape(g, y)
     dims, (sa, sb) = coalesce(out, broadcast_strides(shape(g, a), out), broadcast_strides(shape(g, b), out))
     if len(dims) > MAX_BINARY_RANK:
         raise Unsupported(f"broadcast over {len(dims)} dimensions is not supported (max {MAX_BINARY_RANK})")
     pad = MAX_BINARY_RANK - len(dims)
+    return dict(op=Literal(f"RVPACK_BINARY_{op}"), rank=MAX_BINARY_RANK, shape=[1] * pad + dims,
+                a_strides=[0] * pad + sa, b_strides=[0] * pad + sb, act=Literal("{RVPACK_ACT_NONE, 0.0f, 0.0f}"))
+
+
+def lower_qs8_mul(node: Node, g: Graph) -> LoweredLayer:
+    a, b, y = node.inputs[0], node.inputs[1], node.outputs[0]
+    aq, bq, yq = _q(g, a), _q(g, b), _q(g, y)
+    mult, shift = quant.mul_multiplier(aq.scale[0], bq.scale[0], yq.scale[0])
+    p = Params("rvpack_qs8_mul_params_t", dict(shape=_broadcast(g, a, b, y, "MUL"), a_zero_point=aq.zero_point[0],
+                                               b_zero_point=bq.zero_point[0], out=_output(g, node, [mult], [shift])))
+    fn = "rvpack_qs8_mul__scalar"
+    return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(a), TensorArg(b), TensorArg(y)])])
+
+
+def lower_qs8_add(node: Node, g: Graph) -> LoweredLayer:
+    a, b, y = node.inputs[0], node.inputs[1], node.outputs[0]
     aq, bq, yq = _q(g, a), _q(g, b), _q(g, y)
     m = quant.add_multipliers(aq.scale[0], bq.scale[0], yq.scale[0])
-    shape_params = dict(op=Literal("RVPACK_BINARY_ADD"), rank=MAX_BINARY_RANK, shape=[1] * pad + dims,
-                        a_strides=[0] * pad + sa, b_strides=[0] * pad + sb,
-                        act=Literal("{RVPACK_ACT_NONE, 0.0f, 0.0f}"))
+    shape_params = _broadcast(g, a, b, y, "ADD")
     p = Params("rvpack_qs8_add_params_t", dict(
         shape=shape_params, a_zero_point=aq.zero_point[0], b_zero_point=bq.zero_point[0],
         a_multiplier=m["a_multiplier"], a_shift=m["a_shift"], b_multiplier=m["b_multiplier"],
@@ -155,6 +169,7 @@ Q8_RULES: dict[str, Callable[[Node, Graph], LoweredLayer]] = {
     "Qs8Conv": lower_qs8_conv,
     "Qs8FullyConnected": lower_qs8_fully_connected,
     "Qs8Add": lower_qs8_add,
+    "Qs8Mul": lower_qs8_mul,
     "Qs8MaxPool": lower_qs8_pool,
     "Qs8AveragePool": lower_qs8_pool,
     "Q8Quantize": lower_q8_convert,

@@ -7,7 +7,7 @@ runtime/src/qs8.c (rvpack/kernels_qs8.h):
 
   Qs8Conv            x, w (int8, [O][I/g][kh][kw]), bias (int32) | Conv attributes
   Qs8FullyConnected  x ([rows][k]), w ([n][k]), bias
-  Qs8Add             a, b (broadcast as ONNX Add)
+  Qs8Add, Qs8Mul     a, b (broadcast as ONNX Add/Mul)
   Qs8MaxPool, Qs8AveragePool                   | MaxPool/AveragePool attributes
   Qs8Lookup          x, table (int8[256])      | an elementwise function (LOGISTIC) as a table
   Q8Quantize (f32 -> int8/uint8), Q8Dequantize, Q8Requantize (int8/uint8 -> int8/uint8)
@@ -41,7 +41,7 @@ ACTIVATIONS = {tflite.ActivationFunctionType.NONE: "NONE", tflite.ActivationFunc
 # TFLite operators translated here when their output is int8/uint8
 OPERATORS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MAX_POOL_2D",
              "AVERAGE_POOL_2D", "CONCATENATION", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE",
-             "SPLIT", "SPLIT_V", "LOGISTIC"}
+             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL"}
 
 
 class Int8Unsupported(Exception):
@@ -168,15 +168,17 @@ def _fully_connected(imp: _Importer, op, ins, outs) -> None:
                       {"_act": _act(imp, o.FusedActivationFunction()), "_rounding": "half_up"}, out_q)
 
 
-def _add(imp: _Importer, op, ins, outs) -> None:
+def _elementwise(imp: _Importer, op, ins, outs, kind: str) -> None:
+    """ADD or MUL of two int8 tensors (broadcast as TFLite does)."""
     for i in ins:
         _compute_int8(imp, i)
     out_q = _compute_int8(imp, outs[0])
-    fused = imp.options(op, tflite.AddOptions).FusedActivationFunction() if op.BuiltinOptions() else 0
+    cls = tflite.AddOptions if kind == "Add" else tflite.MulOptions
+    fused = imp.options(op, cls).FusedActivationFunction() if op.BuiltinOptions() else 0
     rank = len(imp.tfl_shape(outs[0]))
     layout = "nchw" if rank == 4 and any(imp.value_layout(i) == "nchw" for i in ins) else "plain"
     inputs = [imp.broadcast_operand(i, rank, layout) for i in ins]
-    imp.emit_declared("Qs8Add", inputs, outs[0], layout, {"_act": _act(imp, fused)}, out_q)
+    imp.emit_declared(f"Qs8{kind}", inputs, outs[0], layout, {"_act": _act(imp, fused)}, out_q)
 
 
 def _pool(imp: _Importer, op, ins, outs, kind: str) -> None:
@@ -240,7 +242,8 @@ _TRANSLATE = {
     "CONV_2D": lambda imp, op, ins, outs: _conv(imp, op, ins, outs, depthwise=False),
     "DEPTHWISE_CONV_2D": lambda imp, op, ins, outs: _conv(imp, op, ins, outs, depthwise=True),
     "FULLY_CONNECTED": _fully_connected,
-    "ADD": _add,
+    "ADD": lambda imp, op, ins, outs: _elementwise(imp, op, ins, outs, "Add"),
+    "MUL": lambda imp, op, ins, outs: _elementwise(imp, op, ins, outs, "Mul"),
     "MAX_POOL_2D": lambda imp, op, ins, outs: _pool(imp, op, ins, outs, "Max"),
     "AVERAGE_POOL_2D": lambda imp, op, ins, outs: _pool(imp, op, ins, outs, "Average"),
 }

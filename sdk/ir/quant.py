@@ -57,6 +57,11 @@ def add_multipliers(a_scale: float, b_scale: float, output_scale: float) -> dict
             "left_shift": LEFT_SHIFT_ADD, "multiplier": out_mult, "shift": out_shift}
 
 
+def mul_multiplier(a_scale: float, b_scale: float, output_scale: float) -> tuple[int, int]:
+    """TFLite's int8 MUL: M = a_scale * b_scale / output_scale."""
+    return quantize_multiplier(_double(a_scale) * _double(b_scale) / _double(output_scale))
+
+
 def requantize_multiplier(input_scale: float, output_scale: float) -> tuple[int, int]:
     return quantize_multiplier(_double(input_scale) / _double(output_scale))
 

@@ -134,7 +134,17 @@ def _classifier() -> ModelSpec:
     return ModelSpec(t, ops, [0], [5], op_versions={**VERSIONS, B.LOGISTIC: 2})
 
 
-MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier}
+def _gate() -> ModelSpec:
+    """Channel gating: x * g (g broadcast per channel) + x."""
+    t = [T("x", np.int8, (1, 4, 5, 8), scale=0.05, zero_point=2),
+         T("g", np.int8, (8,), RNG.integers(-128, 128, 8, dtype=np.int8), scale=0.01, zero_point=-4),
+         T("xg", np.int8, (1, 4, 5, 8), scale=0.02, zero_point=-1),
+         T("y", np.int8, (1, 4, 5, 8), scale=0.07, zero_point=0)]
+    ops = [Op(B.MUL, [0, 1], [2], options("MulOptions")), Op(B.ADD, [2, 0], [3], options("AddOptions"))]
+    return ModelSpec(t, ops, [0], [3], op_versions={**VERSIONS, B.MUL: 2})
+
+
+MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier, "gate": _gate}
 
 
 @pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
@@ -157,7 +167,7 @@ def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
         for out, ref in zip(result.run.outputs, result.references):
             ref = np.asarray(ref)
             assert out.dtype == ref.dtype and np.array_equal(out.reshape(ref.shape), ref)
-        assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1}[model]
+        assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1, "gate": 40}[model]
 
 
 def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):

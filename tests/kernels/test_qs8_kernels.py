@@ -48,6 +48,10 @@ class QS8AddParams(ctypes.Structure):
                 ("left_shift", c_int32), ("out", QS8Output)]
 
 
+class QS8MulParams(ctypes.Structure):
+    _fields_ = [("shape", ffi.BinaryParams), ("a_zero_point", c_int32), ("b_zero_point", c_int32), ("out", QS8Output)]
+
+
 class QS8Pool2dParams(ctypes.Structure):
     _fields_ = [("geometry", ffi.Pool2dParams), ("min", c_int32), ("max", c_int32)]
 
@@ -371,4 +375,32 @@ def test_logistic_table_matches_tflite_runtime_on_every_input(lib, in_scale, in_
     y = np.zeros_like(x)
     lib.rvpack_qs8_lookup__scalar(ctypes.c_size_t(256), ptr(x), ptr(table), ptr(y))
     assert np.array_equal(y, expected), np.argwhere(y != expected)[:5]
+    assert len(np.unique(expected)) > 20
+
+
+
+@pytest.mark.parametrize("seed,b_shape,scales,act", [
+    (71, (1, 5, 6, 7), (0.05, 0.02, 0.01), Act.NONE),
+    (72, (1, 1, 1, 7), (0.1, 0.03, 0.04), Act.RELU),
+    (73, (1, 5, 6, 7), (0.5, 0.0625, 2.0), Act.NONE),  # M = 2^-6: many ties
+])
+def test_mul_with_broadcasting_is_bit_exact(lib, seed, b_shape, scales, act, tmp_path):
+    rng = _rng(seed)
+    a_shape = (1, 5, 6, 7)
+    (sa, sb, sy), za, zb, zy = scales, int(rng.integers(-20, 20)), int(rng.integers(-20, 20)), int(rng.integers(-9, 9))
+    a, b = _int8(rng, a_shape), _int8(rng, b_shape)
+    tensors = [T("a", np.int8, a_shape, scale=sa, zero_point=za), T("b", np.int8, b_shape, scale=sb, zero_point=zb),
+               T("y", np.int8, a_shape, scale=sy, zero_point=zy)]
+    expected = _tflite(ModelSpec(tensors, [Op(B.MUL, [0, 1], [2], options("MulOptions", FusedActivationFunction=act))],
+                                 [0, 1], [2], op_versions={B.MUL: 2}), [a, b], tmp_path)
+    mult, shift = quant.mul_multiplier(sa, sb, sy)
+    keep: list = []
+    strides_a = [int(s) for s in np.array(a.strides) // a.itemsize]
+    strides_b = [0 if d == 1 else int(s) for d, s in zip(b_shape, np.array(b.strides) // b.itemsize)]
+    shape = ffi.BinaryParams(2, 4, (c_int32 * 6)(*a_shape, 1, 1), (ctypes.c_int64 * 6)(*strides_a, 0, 0),
+                             (ctypes.c_int64 * 6)(*strides_b, 0, 0), ffi.act())
+    y = np.zeros(a_shape, np.int8)
+    params = QS8MulParams(shape, za, zb, _output(sy, zy, act, [mult], [shift], keep))
+    lib.rvpack_qs8_mul__scalar(ctypes.byref(params), ptr(a), ptr(b), ptr(y))
+    assert np.array_equal(y, expected), f"{np.count_nonzero(y != expected)} of {y.size} differ"
     assert len(np.unique(expected)) > 20

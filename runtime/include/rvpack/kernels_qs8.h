@@ -90,6 +90,16 @@ typedef struct rvpack_qs8_add_params {
 
 void rvpack_qs8_add__scalar(const rvpack_qs8_add_params_t* p, const int8_t* a, const int8_t* b, int8_t* y);
 
+/* Elementwise a * b (broadcast by strides as for ADD) as TFLite's int8 MUL:
+ * y = out(rescale((a - za) * (b - zb))) with M = a_scale * b_scale / y_scale. */
+typedef struct rvpack_qs8_mul_params {
+  rvpack_binary_params_t shape;
+  int32_t a_zero_point, b_zero_point;
+  rvpack_qs8_output_t out; /* per_channel 0 */
+} rvpack_qs8_mul_params_t;
+
+void rvpack_qs8_mul__scalar(const rvpack_qs8_mul_params_t* p, const int8_t* a, const int8_t* b, int8_t* y);
+
 /* Max and average pooling, NCHW, input and output with the same scale and
  * zero point (TFLite requires it). Average: sum of the in-image window
  * divided by its in-image size, rounded half away from zero, as TFLite.
