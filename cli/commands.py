@@ -135,12 +135,16 @@ def run(
     save: Annotated[Optional[Path], typer.Option("--save-outputs", help="Write outputs as .npy into DIR.")] = None,
     layers: Annotated[bool, typer.Option("--layers", help="Show the time of every layer, not just the slowest.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Give up after this many seconds.")] = 3600.0,
+    steps: Annotated[int, typer.Option("--steps", min=1, help="Run a sequence of N inputs in one process (each "
+                                       "--input file then has a leading N dimension); a streaming model keeps "
+                                       "its state from step to step.")] = 1,
 ) -> None:
     """Run a bundle under emulation and (with --check) verify it against the reference runtime.
 
     Examples:
       rvpack run blazeface.rvpack --check
       rvpack run model.rvpack --input x.npy --save-outputs out/
+      rvpack run keyword.rvpack --steps 50 --check
     """
     from rvpack.sdk import reference
     from rvpack.sdk.bundle import Bundle
@@ -154,7 +158,7 @@ def run(
     b = Bundle.open(bundle)
     m = b.manifest
     notices: list[str] = []
-    inputs = load_inputs(m.inputs, input, notices) if input else reference.make_inputs(m.inputs, seed)
+    inputs = load_inputs(m.inputs, input, notices, steps) if input else reference.make_inputs(m.inputs, seed, steps)
     for notice in notices:
         err_console.print(Text.assemble(("notice", "cyan"), ": ", notice))
     with progress_reporter() as on_progress:
@@ -165,12 +169,13 @@ def run(
         if runner == "docker":
             from rvpack.sdk.runners.docker_runner import run_docker
 
-            result = run_docker(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout, on_progress=on_progress)
+            result = run_docker(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout, on_progress=on_progress,
+                                steps=steps)
         else:
-            result = run_local(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout)
+            result = run_local(b, inputs, vlen=vlen, repeat=repeat, timeout=timeout, steps=steps)
         if on_progress:
             on_progress(ProgressEvent("run", f"{result.wall_seconds:.1f} s", done=True))
-        refs = reference_outputs(m, model, inputs, on_progress) if check else None
+        refs = reference_outputs(m, model, inputs, on_progress, steps) if check else None
     if save:
         import numpy as np
 

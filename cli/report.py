@@ -19,7 +19,8 @@ class CheckFailed(RvpackError):
     exit_code = EXIT_CHECK_FAILED
 
 
-def reference_outputs(manifest, model: Path | None, inputs: list, on_progress: ProgressFn = None) -> list:
+def reference_outputs(manifest, model: Path | None, inputs: list, on_progress: ProgressFn = None,
+                      steps: int = 1) -> list:
     """The reference runtime's outputs for `inputs`, from --model or the model path the bundle records."""
     from rvpack.sdk import reference
 
@@ -27,7 +28,8 @@ def reference_outputs(manifest, model: Path | None, inputs: list, on_progress: P
     if not model_path.exists():
         raise RunError(f"--check needs the model file; {model_path} does not exist", hint="pass it with --model PATH")
     report(on_progress, "reference", f"{manifest.model['format']} reference")
-    refs = reference.run_reference(model_path, manifest.model["format"], [s.name for s in manifest.inputs], inputs)
+    refs = reference.run_reference(model_path, manifest.model["format"], [s.name for s in manifest.inputs], inputs,
+                                   steps)
     report(on_progress, "reference", "done", done=True)
     return refs
 

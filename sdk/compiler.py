@@ -199,6 +199,7 @@ def _manifest(graph: Graph, gen: GeneratedModel, target: Target, toolchain: dict
         arena_bytes=gen.plan.peak_bytes,
         arena_lower_bound_bytes=gen.plan.lower_bound_bytes,
         weights_bytes=gen.weights_bytes,
+        state_bytes=gen.state.bytes,
         layers=layer_records(gen),
         build={"input_shapes": {k: list(v) for k, v in (input_shapes or {}).items()}, "command": command,
                **options},

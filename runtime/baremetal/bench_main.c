@@ -264,13 +264,14 @@ int main(void) {
   out_line_u64("layers", (uint64_t)model->num_layers);
 
   fill_inputs(model, b->inputs);
+  if (model->state_bytes > 0) model->state_init(b->state); /* a streaming model: its first step */
   uint64_t e = calibrate_hook();
   for (int32_t i = 0; i < model->num_layers; ++i) begin_stamp[i] = end_stamp[i] = 0;
 
   const rvpack_layer_hook_t* volatile hook = &bench_hook;
   uint64_t before = read_minstret_then_mark();
   rvpack_status_t status =
-      model->run((const void* const*)b->inputs, b->outputs, b->arena, model->arena_bytes, hook);
+      model->run((const void* const*)b->inputs, b->outputs, b->state, b->arena, model->arena_bytes, hook);
   uint64_t after = mark_then_read_minstret();
 
   uint64_t total = after - before;

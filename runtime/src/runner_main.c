@@ -1,7 +1,13 @@
 /* Generic bundle runner: a Linux program that feeds .npy or raw files to a
  * bundle, runs it, writes every output as .npy and reports per-layer times.
  *
- *   <name>_run -i FILE [-i FILE ...] [-o DIR] [-r REPEAT] [-q]
+ *   <name>_run -i FILE [-i FILE ...] [-o DIR] [-r REPEAT] [-s STEPS] [-q]
+ *
+ * With -s STEPS the model runs STEPS times in sequence: every input file
+ * holds STEPS inputs (a .npy with a leading STEPS dimension, or raw data of
+ * STEPS times the input's size), every output file gets a leading STEPS
+ * dimension, and the model's state (streaming models) is initialised once
+ * and carried from one step to the next.
  *
  * The model and all of its buffers come from the generated runner_data.c
  * (rvpack_runner_buffers), so one runner source serves every bundle.
@@ -86,7 +92,7 @@ static void format_shape(char* buf, size_t cap, int32_t rank, const int64_t* sha
 }
 
 static void usage(FILE* f, const char* prog) {
-  fprintf(f, "usage: %s -i FILE [-i FILE ...] [-o DIR] [-r REPEAT] [-q]\n", prog);
+  fprintf(f, "usage: %s -i FILE [-i FILE ...] [-o DIR] [-r REPEAT] [-s STEPS] [-q]\n", prog);
 }
 
 /* ---- input loading ------------------------------------------------------- */
@@ -95,6 +101,8 @@ typedef struct input_ctx {
   int index;
   const rvpack_tensor_desc_t* desc;
   const char* path;
+  long steps; /* the file holds this many inputs */
+  FILE* file; /* open, positioned at the data, while the steps run */
 } input_ctx_t;
 
 static void input_error_prefix(const input_ctx_t* in) {
@@ -105,7 +113,11 @@ static void input_error_prefix(const input_ctx_t* in) {
 static void print_expected(const input_ctx_t* in) {
   char shape[512];
   format_shape(shape, sizeof(shape), in->desc->rank, in->desc->shape);
-  fprintf(stderr, "expected %s %s", dtype_name(in->desc->dtype), shape);
+  if (in->steps > 1) {
+    fprintf(stderr, "expected %ld steps of %s %s", in->steps, dtype_name(in->desc->dtype), shape);
+  } else {
+    fprintf(stderr, "expected %s %s", dtype_name(in->desc->dtype), shape);
+  }
 }
 
 /* Finds the value that follows key (in either quote style) in a .npy header
@@ -129,25 +141,26 @@ static const char* npy_find_key(const char* header, const char* key) {
 /* Reads exactly n bytes; returns the number read. */
 static size_t read_fully(FILE* f, void* dst, size_t n) { return fread(dst, 1, n, f); }
 
-/* Reads the rest of f into dst, which must hold exactly `bytes`; reports
- * short or long data. */
-static int read_payload(const input_ctx_t* in, FILE* f, void* dst, size_t bytes, const char* what) {
-  size_t got = read_fully(f, dst, bytes);
-  size_t extra = 0;
-  if (got == bytes) {
-    unsigned char scratch[4096];
-    size_t r;
-    while ((r = fread(scratch, 1, sizeof(scratch), f)) > 0) extra += r;
-  }
-  if (ferror(f)) {
+/* Checks that exactly `bytes` bytes remain in f from here (the data of
+ * every step), leaving f where it was. */
+static int check_payload(const input_ctx_t* in, FILE* f, size_t bytes, const char* what) {
+  const long here = ftell(f);
+  if (here < 0 || fseek(f, 0, SEEK_END) != 0) {
     input_error_prefix(in);
     fprintf(stderr, "cannot read '%s': %s\n", in->path, strerror(errno));
     return 0;
   }
-  if (got != bytes || extra != 0) {
+  const long end = ftell(f);
+  if (end < 0 || fseek(f, here, SEEK_SET) != 0) {
+    input_error_prefix(in);
+    fprintf(stderr, "cannot read '%s': %s\n", in->path, strerror(errno));
+    return 0;
+  }
+  const size_t got = (size_t)(end - here);
+  if (got != bytes) {
     input_error_prefix(in);
     print_expected(in);
-    fprintf(stderr, " (%zu %s), got %zu %s in %s\n", bytes, what, got + extra, what, in->path);
+    fprintf(stderr, " (%zu %s), got %zu %s in %s\n", bytes, what, got, what, in->path);
     return 0;
   }
   return 1;
@@ -158,7 +171,7 @@ static int ends_with(const char* s, const char* suffix) {
   return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int load_npy(const input_ctx_t* in, FILE* f, void* dst) {
+static int open_npy(const input_ctx_t* in, FILE* f) {
   static char header[NPY_MAX_HEADER + 1];
   unsigned char pre[12];
   const rvpack_tensor_desc_t* desc = in->desc;
@@ -249,8 +262,11 @@ static int load_npy(const input_ctx_t* in, FILE* f, void* dst) {
   }
 
   const dtype_info_t* want = find_dtype(desc->dtype);
-  int match = want != NULL && strcmp(descr, want->descr) == 0 && rank == desc->rank;
-  for (int32_t d = 0; match && d < rank; ++d) match = shape[d] == desc->shape[d];
+  /* one input, or a sequence of them along a leading dimension */
+  const int32_t lead = in->steps > 1 ? 1 : 0;
+  int match = want != NULL && strcmp(descr, want->descr) == 0 && rank == desc->rank + lead &&
+              (lead == 0 || shape[0] == in->steps);
+  for (int32_t d = 0; match && d < desc->rank; ++d) match = shape[d + lead] == desc->shape[d];
   if (!match) {
     char got_shape[512];
     format_shape(got_shape, sizeof(got_shape), rank > RVPACK_MAX_RANK ? RVPACK_MAX_RANK : rank, shape);
@@ -259,38 +275,57 @@ static int load_npy(const input_ctx_t* in, FILE* f, void* dst) {
     fprintf(stderr, ", got %s %s in %s\n", descr_name(descr), got_shape, in->path);
     return 0;
   }
-  return read_payload(in, f, dst, desc->bytes, "data bytes");
+  return check_payload(in, f, desc->bytes * (size_t)in->steps, "data bytes");
 }
 
-static int load_input(const input_ctx_t* in, void* dst) {
+/* Opens an input file and checks it holds in->steps inputs; on success
+ * in->file is positioned at the first step's data. */
+static int open_input(input_ctx_t* in) {
   FILE* f = fopen(in->path, "rb");
   if (f == NULL) {
     input_error_prefix(in);
     fprintf(stderr, "cannot open '%s': %s\n", in->path, strerror(errno));
     return 0;
   }
-  int ok = ends_with(in->path, ".npy") ? load_npy(in, f, dst)
-                                        : read_payload(in, f, dst, in->desc->bytes, "bytes");
-  fclose(f);
-  return ok;
+  int ok = ends_with(in->path, ".npy") ? open_npy(in, f)
+                                        : check_payload(in, f, in->desc->bytes * (size_t)in->steps, "bytes");
+  if (!ok) {
+    fclose(f);
+    return 0;
+  }
+  in->file = f;
+  return 1;
+}
+
+/* Reads the next step's input into dst. */
+static int read_step(const input_ctx_t* in, void* dst) {
+  if (fread(dst, 1, in->desc->bytes, in->file) != in->desc->bytes) {
+    input_error_prefix(in);
+    fprintf(stderr, "cannot read '%s': %s\n", in->path, ferror(in->file) ? strerror(errno) : "short file");
+    return 0;
+  }
+  return 1;
 }
 
 /* ---- output writing ------------------------------------------------------ */
 
-/* Writes a NumPy format 1.0 file. */
-static int write_npy(const char* path, const rvpack_tensor_desc_t* desc, const void* data) {
+/* Creates a NumPy format 1.0 file for `steps` values of an output (a
+ * leading dimension when steps > 1) and writes its header; the data
+ * follows step by step. */
+static FILE* create_npy(const char* path, const rvpack_tensor_desc_t* desc, long steps) {
   const dtype_info_t* dt = find_dtype(desc->dtype);
   if (dt == NULL) {
     fprintf(stderr, "error: output '%s' has unsupported dtype %d\n", desc->name, (int)desc->dtype);
-    return 0;
+    return NULL;
   }
   char header[1024];
   int len = snprintf(header, sizeof(header), "{'descr': '%s', 'fortran_order': False, 'shape': (", dt->descr);
-  for (int32_t d = 0; d < desc->rank; ++d) {
-    len += snprintf(header + len, sizeof(header) - (size_t)len, "%lld,%s", (long long)desc->shape[d],
-                    d + 1 < desc->rank ? " " : "");
+  const int32_t rank = desc->rank + (steps > 1 ? 1 : 0);
+  for (int32_t d = 0; d < rank; ++d) {
+    const long long dim = steps > 1 ? (d == 0 ? steps : desc->shape[d - 1]) : desc->shape[d];
+    len += snprintf(header + len, sizeof(header) - (size_t)len, "%lld,%s", dim, d + 1 < rank ? " " : "");
   }
-  if (desc->rank > 1) --len; /* numpy writes "(2, 3)" but "(5,)" */
+  if (rank > 1) --len; /* numpy writes "(2, 3)" but "(5,)" */
   len += snprintf(header + len, sizeof(header) - (size_t)len, "), }");
   /* Pad with spaces and a final newline so data starts 64-byte aligned. */
   const int total = ((10 + len + 1 + 63) / 64) * 64;
@@ -300,16 +335,13 @@ static int write_npy(const char* path, const rvpack_tensor_desc_t* desc, const v
                            (unsigned char)(len >> 8)};
 
   FILE* f = fopen(path, "wb");
-  if (f == NULL) {
+  if (f == NULL || fwrite(pre, 1, sizeof(pre), f) != sizeof(pre) ||
+      fwrite(header, 1, (size_t)len, f) != (size_t)len) {
     fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
-    return 0;
+    if (f != NULL) fclose(f);
+    return NULL;
   }
-  int ok = fwrite(pre, 1, sizeof(pre), f) == sizeof(pre) &&
-           fwrite(header, 1, (size_t)len, f) == (size_t)len &&
-           fwrite(data, 1, desc->bytes, f) == desc->bytes;
-  if (fclose(f) != 0) ok = 0;
-  if (!ok) fprintf(stderr, "error: cannot write '%s': %s\n", path, strerror(errno));
-  return ok;
+  return f;
 }
 
 /* ---- timing hook --------------------------------------------------------- */
@@ -359,6 +391,7 @@ int main(int argc, char** argv) {
   const char* prog = argc > 0 ? argv[0] : "run";
   const char* out_dir = ".";
   long repeat = 1;
+  long steps = 1;
   int quiet = 0;
   int num_inputs = 0;
 
@@ -369,7 +402,7 @@ int main(int argc, char** argv) {
       return 0;
     } else if (strcmp(a, "-q") == 0) {
       quiet = 1;
-    } else if (strcmp(a, "-i") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-r") == 0) {
+    } else if (strcmp(a, "-i") == 0 || strcmp(a, "-o") == 0 || strcmp(a, "-r") == 0 || strcmp(a, "-s") == 0) {
       if (i + 1 >= argc) {
         fprintf(stderr, "error: option %s needs an argument\n", a);
         usage(stderr, prog);
@@ -383,10 +416,15 @@ int main(int argc, char** argv) {
       } else {
         char* end;
         errno = 0;
-        repeat = strtol(v, &end, 10);
-        if (errno != 0 || *end != '\0' || end == v || repeat < 1) {
-          fprintf(stderr, "error: -r expects a positive integer, got '%s'\n", v);
+        const long n = strtol(v, &end, 10);
+        if (errno != 0 || *end != '\0' || end == v || n < 1) {
+          fprintf(stderr, "error: %s expects a positive integer, got '%s'\n", a, v);
           return EXIT_USAGE;
+        }
+        if (a[1] == 'r') {
+          repeat = n;
+        } else {
+          steps = n;
         }
       }
     } else {
@@ -412,15 +450,35 @@ int main(int argc, char** argv) {
     return EXIT_USAGE;
   }
 
-  /* Inputs in -i order, straight into the bundle's static buffers. */
+  /* Inputs in -i order: checked now, read step by step into the bundle's static buffers. */
+  input_ctx_t* inputs = (input_ctx_t*)calloc((size_t)model->num_inputs + 1, sizeof(input_ctx_t));
+  FILE** outputs = (FILE**)calloc((size_t)model->num_outputs + 1, sizeof(FILE*));
+  if (inputs == NULL || outputs == NULL) {
+    fprintf(stderr, "error: out of memory\n");
+    return EXIT_IO;
+  }
   int k = 0;
   for (int i = 1; i < argc; ++i) {
     if (strcmp(argv[i], "-i") == 0) {
-      input_ctx_t in = {k, &model->inputs[k], argv[i + 1]};
-      if (!load_input(&in, buf->inputs[k])) return EXIT_USAGE;
+      inputs[k] = (input_ctx_t){k, &model->inputs[k], argv[i + 1], steps, NULL};
+      if (!open_input(&inputs[k])) return EXIT_USAGE;
       ++k;
     }
-    if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "-r") == 0) ++i;
+    if (strcmp(argv[i], "-i") == 0 || strcmp(argv[i], "-o") == 0 || strcmp(argv[i], "-r") == 0 ||
+        strcmp(argv[i], "-s") == 0) {
+      ++i;
+    }
+  }
+
+  for (int32_t o = 0; o < model->num_outputs; ++o) {
+    char path[4096];
+    int n = snprintf(path, sizeof(path), "%s/output_%d.npy", out_dir, (int)o);
+    if (n < 0 || (size_t)n >= sizeof(path)) {
+      fprintf(stderr, "error: output path too long in '%s'\n", out_dir);
+      return EXIT_IO;
+    }
+    outputs[o] = create_npy(path, &model->outputs[o], steps);
+    if (outputs[o] == NULL) return EXIT_IO;
   }
 
   timing_ctx_t timing;
@@ -435,34 +493,48 @@ int main(int argc, char** argv) {
   }
   const rvpack_layer_hook_t hook = {hook_begin, hook_end, &timing};
 
+  /* A streaming model's state: initialised once, carried across the steps
+   * (repeats of one step start from the state the step began with). */
+  if (model->state_bytes > 0) model->state_init(buf->state);
   double total_us = 0.0;
-  for (long r = 0; r < repeat; ++r) {
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    rvpack_status_t st = model->run((const void* const*)buf->inputs, buf->outputs, buf->arena,
-                                    model->arena_bytes, &hook);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (st != RVPACK_OK) {
-      fprintf(stderr, "error: model run failed: %s\n", rvpack_status_string(st));
-      free(timing.layer_us);
-      return EXIT_RUN;
+  for (long t = 0; t < steps; ++t) {
+    for (int32_t i = 0; i < model->num_inputs; ++i) {
+      if (!read_step(&inputs[i], buf->inputs[i])) return EXIT_USAGE;
     }
-    total_us += elapsed_us(&t0, &t1);
+    if (repeat > 1 && model->state_bytes > 0) memcpy(buf->state_copy, buf->state, model->state_bytes);
+    for (long r = 0; r < repeat; ++r) {
+      if (r > 0 && model->state_bytes > 0) memcpy(buf->state, buf->state_copy, model->state_bytes);
+      struct timespec t0, t1;
+      clock_gettime(CLOCK_MONOTONIC, &t0);
+      rvpack_status_t st = model->run((const void* const*)buf->inputs, buf->outputs, buf->state, buf->arena,
+                                      model->arena_bytes, &hook);
+      clock_gettime(CLOCK_MONOTONIC, &t1);
+      if (st != RVPACK_OK) {
+        fprintf(stderr, "error: model run failed: %s\n", rvpack_status_string(st));
+        free(timing.layer_us);
+        return EXIT_RUN;
+      }
+      total_us += elapsed_us(&t0, &t1);
+    }
+    for (int32_t o = 0; o < model->num_outputs; ++o) {
+      if (fwrite(buf->outputs[o], 1, model->outputs[o].bytes, outputs[o]) != model->outputs[o].bytes) {
+        fprintf(stderr, "error: cannot write output %d: %s\n", (int)o, strerror(errno));
+        free(timing.layer_us);
+        return EXIT_IO;
+      }
+    }
   }
-
+  for (int32_t i = 0; i < model->num_inputs; ++i) fclose(inputs[i].file);
   for (int32_t o = 0; o < model->num_outputs; ++o) {
-    char path[4096];
-    int n = snprintf(path, sizeof(path), "%s/output_%d.npy", out_dir, (int)o);
-    if (n < 0 || (size_t)n >= sizeof(path)) {
-      fprintf(stderr, "error: output path too long in '%s'\n", out_dir);
-      free(timing.layer_us);
-      return EXIT_IO;
-    }
-    if (!write_npy(path, &model->outputs[o], buf->outputs[o])) {
+    if (fclose(outputs[o]) != 0) {
+      fprintf(stderr, "error: cannot write output %d: %s\n", (int)o, strerror(errno));
       free(timing.layer_us);
       return EXIT_IO;
     }
   }
+  free(inputs);
+  free(outputs);
+  repeat *= steps; /* per-run averages below */
 
   if (!quiet) {
     for (int32_t l = 0; l < timing.num_layers; ++l) {

@@ -58,6 +58,7 @@ class Manifest:
     weights_bytes: int
     layers: list[LayerRecord]
     build: dict[str, Any] = field(default_factory=dict)
+    state_bytes: int = 0  # streaming models: the state block kept between runs
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 

@@ -30,6 +30,13 @@ class Literal:
 
 
 @dataclass(frozen=True)
+class StateArg:
+    """A pointer to a state variable in the caller's state block (streaming models)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class ScratchArg:
     """A pointer to the layer's own scratch memory (planned in the arena, live
     only while the layer runs), e.g. for an im2col panel."""

@@ -28,10 +28,12 @@ def generate(graph: Graph, out_dir: Path, name: str, header_lines: list[str], lo
     kernel ISA's runtime headers model.c includes."""
     program = plan_program(graph, lowering)
     graph = program.graph
-    weight_offsets, weights_bytes = write_weights(graph, program.executed, out_dir / "weights.bin")
-    resolver = Resolver(graph, program.roots, program.plan, weight_offsets)
+    state_init = [program.state.init] if program.state.init is not None else []
+    weight_offsets, weights_bytes = write_weights(graph, program.executed + state_init, out_dir / "weights.bin")
+    resolver = Resolver(graph, program.roots, program.plan, weight_offsets, program.state.offsets)
     model = GeneratedModel(name, program.layers, program.executed, program.plan, weights_bytes, program.inputs,
-                           program.outputs, _layer_outputs(graph, program.layers, program.views, resolver))
+                           program.outputs, _layer_outputs(graph, program.layers, program.views, resolver),
+                           state=program.state)
     (out_dir / "model.c").write_text(model_c(model, graph, resolver, header_lines, isa_headers))
     (out_dir / f"{name}.h").write_text(bundle_header(model, header_lines))
     (out_dir / "weights.S").write_text(weights_asm(name, header_lines, weights_bytes))
@@ -43,9 +45,12 @@ def generate(graph: Graph, out_dir: Path, name: str, header_lines: list[str], lo
 def _layer_outputs(graph: Graph, layers: list[LoweredLayer], alias: dict[str, str],
                    resolver: Resolver) -> dict[str, tuple[list[int], str]]:
     nodes = {n.name: n for n in graph.nodes}
-    info = {}
+    info: dict[str, tuple[list[int], str]] = {}
     for layer in layers:
         node = nodes[layer.node_name]
+        if not node.outputs:  # AssignState: writes the state block
+            info[layer.node_name] = ([], f"state '{node.attrs.get('state', '')}'")
+            continue
         out = node.outputs[0]
         t = graph.tensors[out]
         root, element = resolver.root.get(out, (out, 0))

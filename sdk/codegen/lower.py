@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rvpack.sdk.codegen.lower_q8 import Q8_RULES
+from rvpack.sdk.codegen.lower_state import STATE_RULES
 from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, TensorArg
 from rvpack.sdk.codegen.shapes import (MAX_BINARY_RANK, Unsupported, _decode, as_2d, broadcast_strides, coalesce,  # noqa: F401
                                          const, conv_pads, shape, spatial_2d, strides_of)
@@ -91,7 +92,7 @@ def lower_node(node: Node, graph: Graph, lowering: Lowering = PORTABLE) -> Lower
         t = graph.tensors[name]
         if t.is_constant:
             continue
-        if t.dtype != np.float32 and node.op not in Q8_RULES and node.op not in DATA_MOVEMENT:
+        if t.dtype != np.float32 and node.op not in Q8_RULES and node.op not in DATA_MOVEMENT and node.op not in STATE_RULES:
             raise Unsupported(f"tensor '{name}' is {t.dtype} at run time; only float32 is supported")
     special = lowering.rules.get(node.op)
     layer = special(node, graph, lowering) if special is not None else None
@@ -584,6 +585,7 @@ def lower_depth_to_space(node: Node, g: Graph) -> LoweredLayer:
 # ---- the table: op -> rule -----------------------------------------------
 PORTABLE_RULES: Mapping[str, Rule] = {
     **Q8_RULES,
+    **STATE_RULES,
     **{op: lower_copy_like for op in VIEW_OPS},
     "Conv": lower_conv,
     "ConvTranspose": lower_conv_transpose,

@@ -8,14 +8,14 @@ from typing import Any
 
 import numpy as np
 
-from rvpack.sdk.codegen.calls import ConstArray, Literal, LoweredLayer, Params, ScratchArg, TensorArg
+from rvpack.sdk.codegen.calls import ConstArray, Literal, LoweredLayer, Params, ScratchArg, StateArg, TensorArg
 from rvpack.sdk.codegen.cwriter import CWriter, c_comment, c_float, c_string
 from rvpack.sdk.codegen.program import GeneratedModel, scratch_name
 from rvpack.sdk.ir.activation import Activation
 from rvpack.sdk.ir.graph import Graph, Node
 from rvpack.sdk.plan.arena import ArenaPlan
 
-ABI_VERSION = 1
+ABI_VERSION = 2
 DTYPE_CODES = {np.dtype(np.float32): ("RVPACK_DTYPE_F32", "float"), np.dtype(np.int8): ("RVPACK_DTYPE_I8", "int8_t"),
                np.dtype(np.uint8): ("RVPACK_DTYPE_U8", "uint8_t"), np.dtype(np.int32): ("RVPACK_DTYPE_I32", "int32_t"),
                np.dtype(np.int64): ("RVPACK_DTYPE_I64", "int64_t")}
@@ -25,8 +25,9 @@ class Resolver:
     """Turns tensor names into C pointer expressions inside a layer function."""
 
     def __init__(self, graph: Graph, roots: dict[str, tuple[str, int]], plan: ArenaPlan,
-                 weights: dict[str, int]) -> None:
+                 weights: dict[str, int], states: dict[str, int] | None = None) -> None:
         self.graph, self.plan, self.weights, self.root = graph, plan, weights, roots
+        self.states = states or {}  # state variable -> byte offset in the state block
         self.inputs = {n: k for k, n in enumerate(graph.inputs)}
         self.outputs = {n: k for k, n in enumerate(graph.outputs)}
 
@@ -44,6 +45,9 @@ class Resolver:
             expr = f"(({ctype}*)(arena + {self.plan.offsets[name]}))"
         offset = base + arg.element_offset
         return f"({expr} + {offset})" if offset else expr
+
+    def state_pointer(self, arg: StateArg) -> str:
+        return f"((uint8_t*)state + {self.states[arg.name]})"
 
 
 def front_matter(w: CWriter, header_lines: list[str]) -> None:
@@ -93,9 +97,8 @@ def _emit_array(w: CWriter, name: str, arr: ConstArray) -> None:
     w.line("};")
 
 
-def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: Graph, resolver: Resolver) -> None:
-    out_shape = graph.tensors[node.outputs[0]].shape if node.outputs and node.outputs[0] else None
-    w.line(f"/* Layer {index}: {layer.op} '{c_comment(layer.node_name)}' -> {list(out_shape or [])} */")
+def _calls(w: CWriter, prefix: str, layer: LoweredLayer, resolver: Resolver) -> list[str]:
+    """Emits a layer's static params and arrays; returns its C call statements."""
     arrays: dict[int, str] = {}
     statements = []
     for c, call in enumerate(layer.calls):
@@ -103,9 +106,9 @@ def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: 
         for a, arg in enumerate(call.args):
             if isinstance(arg, Params):
                 for key, v in _const_arrays(arg.fields):
-                    arrays[id(v)] = f"layer{index}_{c}_{key}"
+                    arrays[id(v)] = f"{prefix}_{c}_{key}"
                     _emit_array(w, arrays[id(v)], v)
-                pname = f"layer{index}_p{c}"
+                pname = f"{prefix}_p{c}"
                 if arg.ctype == "rvpack_activation_t":
                     w.line(f"static const rvpack_activation_t {pname} = {_value(arg.fields['act'], arrays)};")
                 else:
@@ -114,21 +117,30 @@ def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: 
                             w.line(f".{key} = {_value(v, arrays)},")
                 args.append("&" + pname)
             elif isinstance(arg, ConstArray):
-                aname = f"layer{index}_{c}_a{a}"
+                aname = f"{prefix}_{c}_a{a}"
                 _emit_array(w, aname, arg)
                 args.append(aname)
             elif isinstance(arg, TensorArg):
                 args.append(resolver.pointer(arg))
+            elif isinstance(arg, StateArg):
+                args.append(resolver.state_pointer(arg))
             elif isinstance(arg, ScratchArg):
                 args.append(f"((float*)(arena + {resolver.plan.offsets[scratch_name(layer)]}))"
                             if layer.scratch_bytes else "NULL")
             else:
                 args.append(_value(arg, arrays))
         statements.append(f"{call.function}({', '.join(args)});")
-    with w.block(f"static void layer{index}(uint8_t* arena, const void* const* in, void* const* out) {{"):
-        w.line("(void)arena;")
-        w.line("(void)in;")
-        w.line("(void)out;")
+    return statements
+
+
+def _emit_layer(w: CWriter, index: int, layer: LoweredLayer, node: Node, graph: Graph, resolver: Resolver) -> None:
+    out_shape = graph.tensors[node.outputs[0]].shape if node.outputs and node.outputs[0] else None
+    w.line(f"/* Layer {index}: {layer.op} '{c_comment(layer.node_name)}' -> {list(out_shape or [])} */")
+    statements = _calls(w, f"layer{index}", layer, resolver)
+    with w.block(f"static void layer{index}(uint8_t* arena, uint8_t* state, const void* const* in, "
+                 "void* const* out) {"):
+        for name in ("arena", "state", "in", "out"):
+            w.line(f"(void){name};")
         for s in statements:
             w.line(s)
     w.line()
@@ -164,15 +176,29 @@ def model_c(model: GeneratedModel, graph: Graph, resolver: Resolver, header_line
     for i, layer in enumerate(model.executed):
         _emit_layer(w, i, layer, nodes[layer.node_name], graph, resolver)
     n = len(model.executed)
-    w.line("typedef void (*layer_fn)(uint8_t* arena, const void* const* in, void* const* out);")
+    stateful = model.state.bytes > 0
+    if stateful:
+        assert model.state.init is not None
+        statements = _calls(w, "state_init", model.state.init, resolver)
+        with w.block("static void state_init(void* state) {"):
+            for st in statements:
+                w.line(st)
+        w.line()
+        with w.block(f"void {name}_state_init(void* state) {{"):
+            w.line("state_init(state);")
+        w.line()
+    w.line("typedef void (*layer_fn)(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out);")
     with w.block(f"static const layer_fn kLayers[{max(n, 1)}] = {{", "};"):
         for i in range(n):
             w.line(f"layer{i},")
         if n == 0:
             w.line("NULL,")
     w.line()
-    with w.block("static rvpack_status_t run_layers(const void* const* in, void* const* out, void* arena, "
+    with w.block("static rvpack_status_t run_layers(const void* const* in, void* const* out, void* state, void* arena, "
                  "size_t arena_bytes, const rvpack_layer_hook_t* hook) {"):
+        if stateful:
+            w.line("if (state == NULL) return RVPACK_ERR_NULL_ARGUMENT;")
+            w.line("if ((uintptr_t)state % RVPACK_ARENA_ALIGNMENT != 0) return RVPACK_ERR_ARENA_MISALIGNED;")
         w.line(f"if (arena_bytes < {upper}_ARENA_BYTES) return RVPACK_ERR_ARENA_TOO_SMALL;")
         with w.block(f"if ({upper}_ARENA_BYTES > 0) {{"):
             w.line("if (arena == NULL) return RVPACK_ERR_NULL_ARGUMENT;")
@@ -184,22 +210,24 @@ def model_c(model: GeneratedModel, graph: Graph, resolver: Resolver, header_line
             w.line("if (out[i] == NULL) return RVPACK_ERR_NULL_ARGUMENT;")
         with w.block(f"for (int32_t i = 0; i < {n}; ++i) {{"):
             w.line("if (hook != NULL && hook->begin != NULL) hook->begin(hook->ctx, i);")
-            w.line("kLayers[i]((uint8_t*)arena, in, out);")
+            w.line("kLayers[i]((uint8_t*)arena, (uint8_t*)state, in, out);")
             w.line("if (hook != NULL && hook->end != NULL) hook->end(hook->ctx, i);")
         w.line("return RVPACK_OK;")
     w.line()
     in_ptrs = ", ".join(f"inputs->{t.field}" for t in model.inputs) or "NULL"
     out_ptrs = ", ".join(f"outputs->{t.field}" for t in model.outputs)
+    state_param, state_arg = ("void* state, ", "state") if stateful else ("", "NULL")
     with w.block(f"rvpack_status_t {name}_run_hooked(const {name}_inputs_t* inputs, {name}_outputs_t* outputs, "
-                 "void* arena, size_t arena_bytes, const rvpack_layer_hook_t* hook) {"):
+                 f"{state_param}void* arena, size_t arena_bytes, const rvpack_layer_hook_t* hook) {{"):
         w.line("if (inputs == NULL || outputs == NULL) return RVPACK_ERR_NULL_ARGUMENT;")
         w.line(f"const void* in[{max(len(model.inputs), 1)}] = {{{in_ptrs}}};")
         w.line(f"void* out[{len(model.outputs)}] = {{{out_ptrs}}};")
-        w.line("return run_layers(in, out, arena, arena_bytes, hook);")
+        w.line(f"return run_layers(in, out, {state_arg}, arena, arena_bytes, hook);")
     w.line()
     with w.block(f"rvpack_status_t {name}_run(const {name}_inputs_t* inputs, {name}_outputs_t* outputs, "
-                 "void* arena, size_t arena_bytes) {"):
-        w.line(f"return {name}_run_hooked(inputs, outputs, arena, arena_bytes, NULL);")
+                 f"{state_param}void* arena, size_t arena_bytes) {{"):
+        w.line(f"return {name}_run_hooked(inputs, outputs, {state_arg + ', ' if stateful else ''}arena, arena_bytes, "
+               "NULL);")
     w.line()
     _emit_descriptors(w, model)
     return w.text()
@@ -229,3 +257,5 @@ def _emit_descriptors(w: CWriter, model: GeneratedModel) -> None:
         w.line(".layers = kLayerDescs,")
         w.line(f".arena_bytes = {model.plan.peak_bytes}u,")
         w.line(".run = run_layers,")
+        w.line(f".state_bytes = {model.state.bytes}u,")
+        w.line(f".state_init = {'state_init' if model.state.bytes else 'NULL'},")

@@ -9,9 +9,10 @@ import numpy as np
 
 from rvpack.sdk.codegen.calls import LoweredLayer
 from rvpack.sdk.codegen.lower import Lowering, lower_graph
+from rvpack.sdk.codegen.lower_state import state_init_layer
 from rvpack.sdk.frontend.names import unique_c_identifiers
 from rvpack.sdk.ir.graph import Graph, Node, QuantParams, Tensor
-from rvpack.sdk.plan.arena import ArenaPlan, Buffer, plan_arena
+from rvpack.sdk.plan.arena import ALIGNMENT, ArenaPlan, Buffer, plan_arena
 
 
 @dataclass
@@ -39,6 +40,27 @@ class Program:
     plan: ArenaPlan
     inputs: list[IOTensor]
     outputs: list[IOTensor]
+    state: "StateLayout"
+
+
+@dataclass
+class StateLayout:
+    """The state block of a streaming model: each variable's byte offset,
+    the total size, and the calls that write the initial values."""
+
+    offsets: dict[str, int] = field(default_factory=dict)
+    bytes: int = 0
+    init: LoweredLayer | None = None
+
+
+def plan_state(graph: Graph) -> StateLayout:
+    if not graph.states:
+        return StateLayout()
+    offsets, offset = {}, 0
+    for key, state in graph.states.items():
+        offsets[key] = offset
+        offset += -(-state.initial.nbytes // ALIGNMENT) * ALIGNMENT
+    return StateLayout(offsets, offset, state_init_layer(graph))
 
 
 @dataclass
@@ -53,6 +75,7 @@ class GeneratedModel:
     # node name -> (output shape, where the output lives: "arena[a:b]", "output k", "view of ...")
     layer_outputs: dict[str, tuple[list[int], str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    state: StateLayout = field(default_factory=StateLayout)
 
 
 def plan_program(graph: Graph, lowering: Lowering) -> Program:
@@ -76,7 +99,7 @@ def plan_program(graph: Graph, lowering: Lowering) -> Program:
               for n, f in zip(graph.inputs, in_fields)]
     outputs = [IOTensor(n.removesuffix(_COPY_SUFFIX), f.removesuffix(_COPY_SUFFIX), np.dtype(graph.tensors[n].dtype),
                         graph.tensors[n].shape or (), graph.tensors[n].quant) for n, f in zip(graph.outputs, out_fields)]
-    return Program(graph, layers, executed, views, roots, plan, inputs, outputs)
+    return Program(graph, layers, executed, views, roots, plan, inputs, outputs, plan_state(graph))
 
 
 _COPY_SUFFIX = "__rvpack_copy"

@@ -25,8 +25,8 @@ from rvpack.sdk.frontend.tflite_sparsity import SparsityError, densify
 from rvpack.sdk.frontend.tflite_verify import verify_tflite
 from rvpack.sdk.frontend.names import c_identifier
 from rvpack.sdk.ir import onnx_ops
-from rvpack.sdk.frontend import tflite_int8
-from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, QuantParams, Tensor
+from rvpack.sdk.frontend import tflite_int8, tflite_state
+from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, QuantParams, StateVar, Tensor
 
 NHWC_TO_NCHW = [0, 3, 1, 2]
 NCHW_TO_NHWC = [0, 2, 3, 1]
@@ -103,6 +103,8 @@ class _Importer:
         self.values: dict[int, _Value] = {}
         self.transposed: dict[tuple[str, str], str] = {}  # (ir name, layout wanted) -> ir name
         self.current = ""  # name of the operator being translated, for node names
+        self.states: dict[str, StateVar] = {}  # resource variables (tflite_state.py)
+        self.handles: dict[int, str] = {}  # VAR_HANDLE output tensor -> variable
 
     # ---- tensors -----------------------------------------------------------
     def tfl_tensor(self, index: int) -> tflite.Tensor:
@@ -122,6 +124,24 @@ class _Importer:
         if t.Type() not in _TFLITE_DTYPES:
             raise _Unsupported(f"tensor '{self.tfl_name(index)}' has unsupported type {t.Type()}")
         return np.dtype(_TFLITE_DTYPES[t.Type()])
+
+    def subgraph_constant(self, sg: tflite.SubGraph, index: int) -> tuple[np.ndarray | None, QuantParams | None]:
+        """A constant tensor of another subgraph (CALL_ONCE's initialiser) and its quantization."""
+        main = self.sg
+        self.sg = sg
+        try:
+            data = self.tfl_constant(index)
+            quant = tflite_int8.quant_of(self, index) if data is not None and data.dtype in _QUANTIZED else None
+        finally:
+            self.sg = main
+        return data, quant
+
+    def unique_node_name(self, base: str) -> str:
+        existing = {n.name for n in self.nodes}
+        name, i = base, 1
+        while name in existing:
+            name, i = f"{base}_{i}", i + 1
+        return name
 
     def tfl_constant(self, index: int) -> np.ndarray | None:
         t = self.tfl_tensor(index)
@@ -313,7 +333,7 @@ class _Importer:
             except IndexError:  # a handler read an operand the operator does not have
                 problems.failed(ins, outs, f"node '{out_name}' ({opname}): too few inputs or outputs "
                                            f"({len(ins)} and {len(outs)})")
-            except (_Unsupported, tflite_int8.Int8Unsupported) as e:
+            except (_Unsupported, tflite_int8.Int8Unsupported, tflite_state.StateUnsupported) as e:
                 problems.failed(ins, outs, f"node '{out_name}' ({opname}): {e}")
         problems.raise_if_any(self.path.name, "unsupported",
                               hint="see `rvpack targets` for the supported operators")
@@ -331,6 +351,7 @@ class _Importer:
             outputs=outputs,
             info=ModelInfo(path=str(self.path), format="tflite", sha256=hashlib.sha256(self.data).hexdigest(),
                            producer=f"TFLite schema v{self.model.Version()}"),
+            states=self.states,
         )
 
     def _check_quantized_io(self, index: int, what: str) -> None:
@@ -348,6 +369,9 @@ class _Importer:
     def translate(self, opname: str, op: tflite.Operator) -> None:
         ins = [int(op.Inputs(k)) for k in range(op.InputsLength())]
         outs = [int(op.Outputs(k)) for k in range(op.OutputsLength())]
+        if opname in tflite_state.OPERATORS:
+            tflite_state.translate(self, opname, op, ins, outs)
+            return
         if tflite_int8.is_int8_op(self, opname, ins, outs):
             if opname not in _ANY_DTYPE:
                 tflite_int8.translate(self, opname, op, ins, outs)

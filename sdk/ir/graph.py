@@ -54,6 +54,23 @@ class Tensor:
         return self.num_elements * np.dtype(self.dtype).itemsize
 
 
+# Operators on a graph's persistent state (streaming models): ReadState
+# (attr "state"; no inputs, one output) copies a state variable into a
+# tensor, AssignState (attr "state"; one input, no outputs) writes it back.
+# Run in node order; never folded; AssignState is always live.
+STATE_OPS = {"ReadState", "AssignState"}
+
+
+@dataclass
+class StateVar:
+    """A variable kept from one run of the model to the next (TFLite resource
+    variables), starting from `initial` (its dtype and shape are the state's)."""
+
+    name: str
+    initial: np.ndarray
+    quant: QuantParams | None = None
+
+
 @dataclass
 class Node:
     name: str
@@ -91,6 +108,7 @@ class Graph:
     inputs: list[str]
     outputs: list[str]
     info: ModelInfo
+    states: dict[str, StateVar] = field(default_factory=dict)
 
     def tensor(self, name: str) -> Tensor:
         return self.tensors[name]
@@ -121,6 +139,7 @@ class Graph:
             inputs=list(self.inputs),
             outputs=list(self.outputs),
             info=self.info,
+            states=dict(self.states),
         )
 
     def unique_name(self, base: str) -> str:

@@ -33,7 +33,7 @@ def eliminate_dead_code(graph: Graph) -> Graph:
     live = set(g.outputs)
     kept = []
     for node in reversed(g.nodes):
-        if any(o in live for o in node.outputs if o):
+        if any(o in live for o in node.outputs if o) or node.op == "AssignState":  # (a side effect)
             kept.append(node)
             live.update(i for i in node.inputs if i)
     g.nodes = list(reversed(kept))

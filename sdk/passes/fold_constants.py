@@ -13,7 +13,7 @@ import numpy as np
 
 from rvpack.sdk.errors import UnsupportedModelError
 from rvpack.sdk.frontend.limits import DEFAULT_LIMITS
-from rvpack.sdk.ir.graph import Graph, Node, Tensor
+from rvpack.sdk.ir.graph import STATE_OPS, Graph, Node, Tensor
 from rvpack.sdk.ir import onnx_ops
 
 # Never folded: their value is not a pure function of the inputs.
@@ -41,7 +41,7 @@ def fold_constants(graph: Graph, max_bytes: int = DEFAULT_LIMITS.fold) -> Graph:
 
 
 def _try_fold(node: Node, g: Graph, max_bytes: int) -> list[np.ndarray] | None:
-    if node.op in _NONDETERMINISTIC or "." in node.op:
+    if node.op in _NONDETERMINISTIC or node.op in STATE_OPS or "." in node.op:
         return None
     if node.op in ("Shape", "Size"):
         shape = g.tensors[node.inputs[0]].shape

@@ -31,24 +31,32 @@ def tolerance_of(manifest: Manifest) -> float:
     return float(manifest.build.get("check_tolerance", REL_TOLERANCE))
 
 
-def make_inputs(specs: list[TensorSpec], seed: int = 0) -> list[np.ndarray]:
+def make_inputs(specs: list[TensorSpec], seed: int = 0, steps: int = 1) -> list[np.ndarray]:
     """Deterministic inputs: uniform in [-1, 1), the range most image models are
     normalised to; integer (quantized) inputs uniform over their type's range."""
     rng = np.random.default_rng(seed)
+    lead = [steps] if steps > 1 else []  # a sequence of inputs
     result = []
     for s in specs:
         dtype = np.dtype(s.dtype)
         if dtype.kind in "iu":
             info = np.iinfo(dtype)
-            result.append(rng.integers(info.min, int(info.max) + 1, size=s.shape, dtype=dtype))
+            result.append(rng.integers(info.min, int(info.max) + 1, size=lead + list(s.shape), dtype=dtype))
         else:
-            result.append(rng.uniform(-1.0, 1.0, size=s.shape).astype(dtype))
+            result.append(rng.uniform(-1.0, 1.0, size=lead + list(s.shape)).astype(dtype))
     return result
 
 
-def run_reference(model_path: Path, fmt: str, names: list[str], inputs: list[np.ndarray]) -> list[np.ndarray]:
+def run_reference(model_path: Path, fmt: str, names: list[str], inputs: list[np.ndarray],
+                  steps: int = 1) -> list[np.ndarray]:
+    """The reference runtime's outputs; with steps > 1 the inputs have a
+    leading `steps` dimension and the model runs that many times in one
+    interpreter (TFLite resource variables carry over), outputs stacked."""
     if fmt == "tflite":
-        return _run_tflite(model_path, inputs)
+        return _run_tflite(model_path, inputs, steps)
+    if steps > 1:
+        runs = [_run_onnx(model_path, names, [x[t] for x in inputs]) for t in range(steps)]
+        return [np.stack([r[k] for r in runs]) for k in range(len(runs[0]))]
     return _run_onnx(model_path, names, inputs)
 
 
@@ -69,7 +77,7 @@ def _run_onnx(model_path: Path, names: list[str], inputs: list[np.ndarray]) -> l
                                         f"{str(e).strip().splitlines()[-1]}") from e
 
 
-def _run_tflite(model_path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
+def _run_tflite(model_path: Path, inputs: list[np.ndarray], steps: int = 1) -> list[np.ndarray]:
     try:
         from tflite_runtime.interpreter import Interpreter, OpResolverType
     except ImportError as e:
@@ -79,12 +87,17 @@ def _run_tflite(model_path: Path, inputs: list[np.ndarray]) -> list[np.ndarray]:
         interpreter = Interpreter(model_path=str(model_path), num_threads=1,
                                   experimental_op_resolver_type=OpResolverType.BUILTIN_WITHOUT_DEFAULT_DELEGATES)
         interpreter.allocate_tensors()
-        for detail, value in zip(interpreter.get_input_details(), inputs):
-            interpreter.set_tensor(detail["index"], value)
-        interpreter.invoke()
+        results = []
+        for t in range(steps):
+            for detail, value in zip(interpreter.get_input_details(), inputs):
+                interpreter.set_tensor(detail["index"], value[t] if steps > 1 else value)
+            interpreter.invoke()
+            results.append([np.array(interpreter.get_tensor(d["index"])) for d in interpreter.get_output_details()])
     except (RuntimeError, ValueError) as e:
         raise ReferenceUnavailableError(f"tflite-runtime cannot run the reference for {model_path.name}: {e}") from e
-    return [np.array(interpreter.get_tensor(d["index"])) for d in interpreter.get_output_details()]
+    if steps == 1:
+        return results[0]
+    return [np.stack([r[k] for r in results]) for k in range(len(results[0]))]
 
 
 @dataclass

@@ -141,7 +141,7 @@ def _build_context(qemu: Path) -> io.BytesIO:
 
 
 def run_docker(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = None, repeat: int = 1,
-               timeout: float | None = 600.0, on_progress: ProgressFn = None) -> RunResult:
+               timeout: float | None = 600.0, on_progress: ProgressFn = None, steps: int = 1) -> RunResult:
     """Like run_local, but QEMU runs in a locked-down container."""
     import docker
     import requests
@@ -158,7 +158,7 @@ def run_docker(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = N
             for k, value in enumerate(inputs):
                 np.save(work / f"input_{k}.npy", value)
                 cmd += ["-i", f"/work/input_{k}.npy"]
-            cmd += ["-o", "/work", "-r", str(repeat)]
+            cmd += ["-o", "/work", "-r", str(repeat)] + (["-s", str(steps)] if steps > 1 else [])
             name = f"rvpack-run-{uuid.uuid4().hex[:12]}"
             report(on_progress, "container", f"{name}: {bundle.name} under QEMU")
             proc, wall = _run_container(
@@ -172,7 +172,7 @@ def run_docker(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = N
                 path = work / f"output_{k}.npy"
                 if not path.is_file():
                     raise RunError(f"{bundle.name}: the runner exited without writing {path.name}")
-                outputs.append(np.load(path).reshape(spec.shape))
+                outputs.append(np.load(path).reshape(([steps] if steps > 1 else []) + list(spec.shape)))
     except (docker.errors.DockerException, requests.exceptions.RequestException) as e:  # engine gone, ...
         raise RunError(f"Docker engine at {docker_url()}: {_one_line(e)}") from None
     finally:

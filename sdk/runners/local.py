@@ -53,7 +53,10 @@ def qemu_command(bundle: Bundle, vlen: int | None) -> list[str]:
 
 
 def run_local(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = None, repeat: int = 1,
-              timeout: float | None = None) -> RunResult:
+              timeout: float | None = None, steps: int = 1) -> RunResult:
+    """Runs the bundle's runner under QEMU. With steps > 1 every input has a
+    leading dimension of `steps` and so has every output: the model runs
+    that many times in sequence, its state (streaming models) carried."""
     prefix = qemu_command(bundle, vlen)
     with tempfile.TemporaryDirectory(prefix="rvpack-run-") as tmp:
         work = Path(tmp)
@@ -62,7 +65,7 @@ def run_local(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = No
             path = work / f"input_{k}.npy"
             np.save(path, value)
             cmd += ["-i", str(path)]
-        cmd += ["-o", str(work), "-r", str(repeat)]
+        cmd += ["-o", str(work), "-r", str(repeat)] + (["-s", str(steps)] if steps > 1 else [])
         t0 = time.monotonic()
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
@@ -74,7 +77,7 @@ def run_local(bundle: Bundle, inputs: list[np.ndarray], *, vlen: int | None = No
         outputs = []
         for k, spec in enumerate(bundle.manifest.outputs):
             out = np.load(work / f"output_{k}.npy")
-            outputs.append(out.reshape(spec.shape))
+            outputs.append(out.reshape(([steps] if steps > 1 else []) + list(spec.shape)))
     layers, total = parse_profile(proc.stdout)
     return RunResult(outputs, layers, total, wall, cmd, emulated=bool(prefix))
 

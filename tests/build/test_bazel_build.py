@@ -47,8 +47,9 @@ MODEL_C = """\
 
 extern const float rvtest_weights[4];
 
-static rvpack_status_t run(const void* const* inputs, void* const* outputs, void* arena,
+static rvpack_status_t run(const void* const* inputs, void* const* outputs, void* state, void* arena,
                            size_t arena_bytes, const rvpack_layer_hook_t* hook) {
+  (void)state;
   (void)arena;
   (void)arena_bytes;
   const float* x = (const float*)inputs[0];
@@ -66,7 +67,7 @@ static const rvpack_tensor_desc_t kOutput = {"y", RVPACK_DTYPE_F32, 1, {4}, 16};
 static const rvpack_layer_desc_t kLayers[] = {{"add_relu", "Add", 4}};
 
 const rvpack_model_desc_t rvtest_model = {
-    RVPACK_ABI_VERSION, "rvtest", 1, &kInput, 1, &kOutput, 1, kLayers, 64, run,
+    RVPACK_ABI_VERSION, "rvtest", 1, &kInput, 1, &kOutput, 1, kLayers, 64, run, 0, NULL,
 };
 """
 
@@ -88,7 +89,7 @@ static float out0[4];
 static void* const inputs[] = {in0};
 static void* const outputs[] = {out0};
 
-const rvpack_runner_buffers_t rvpack_runner_buffers = {&rvtest_model, arena, inputs, outputs};
+const rvpack_runner_buffers_t rvpack_runner_buffers = {&rvtest_model, arena, inputs, outputs, NULL, NULL};
 """
 
 

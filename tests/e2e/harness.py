@@ -37,22 +37,23 @@ def build(model: Path, out: Path, target: str = "rv64gc", shapes=None, name: str
 
 
 def check(bundle: Bundle, model: Path, inputs: list[np.ndarray] | None = None, vlen: int | None = None,
-          rel_tolerance: float | None = None) -> Checked:
+          rel_tolerance: float | None = None, steps: int = 1) -> Checked:
     """Runs the bundle and compares with the reference, within rel_tolerance
-    (default: the bundle's own check tolerance, as `rvpack run --check`)."""
+    (default: the bundle's own check tolerance, as `rvpack run --check`);
+    `steps` > 1 runs a sequence (inputs with a leading steps dimension)."""
     m = bundle.manifest
     if inputs is None:
-        inputs = reference.make_inputs(m.inputs, seed=0)
-    result = _run(bundle, inputs, vlen)
-    refs = reference.run_reference(model, m.model["format"], [s.name for s in m.inputs], inputs)
+        inputs = reference.make_inputs(m.inputs, seed=0, steps=steps)
+    result = _run(bundle, inputs, vlen, steps)
+    refs = reference.run_reference(model, m.model["format"], [s.name for s in m.inputs], inputs, steps)
     comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs,
                                      reference.tolerance_of(m) if rel_tolerance is None else rel_tolerance)
     return Checked(bundle, result, refs, comparisons)
 
 
-def _run(bundle: Bundle, inputs: list[np.ndarray], vlen: int | None) -> RunResult:
+def _run(bundle: Bundle, inputs: list[np.ndarray], vlen: int | None, steps: int = 1) -> RunResult:
     if os.environ.get("RVPACK_E2E_RUNNER", "qemu") != "docker":
-        return run_local(bundle, inputs, vlen=vlen, timeout=3600)
+        return run_local(bundle, inputs, vlen=vlen, timeout=3600, steps=steps)
     from rvpack.sdk.errors import ToolMissingError
     from rvpack.sdk.runners.docker_runner import docker_client, run_docker
 
@@ -60,7 +61,7 @@ def _run(bundle: Bundle, inputs: list[np.ndarray], vlen: int | None) -> RunResul
         docker_client().close()
     except ToolMissingError as e:
         pytest.skip(f"RVPACK_E2E_RUNNER=docker, but {e.message}")
-    return run_docker(bundle, inputs, vlen=vlen, timeout=3600)
+    return run_docker(bundle, inputs, vlen=vlen, timeout=3600, steps=steps)
 
 
 def assert_matches(checked: Checked) -> None:

@@ -11,8 +11,9 @@ static float y_buf[6];
 static int64_t widened_buf[3];
 static _Alignas(RVPACK_ARENA_ALIGNMENT) unsigned char arena_buf[128];
 
-static rvpack_status_t fake_run(const void* const* inputs, void* const* outputs, void* arena,
+static rvpack_status_t fake_run(const void* const* inputs, void* const* outputs, void* state, void* arena,
                                 size_t arena_bytes, const rvpack_layer_hook_t* hook) {
+  (void)state;
   if (arena == 0) return RVPACK_ERR_NULL_ARGUMENT;
   if (arena_bytes < sizeof(arena_buf)) return RVPACK_ERR_ARENA_TOO_SMALL;
   const float* x = (const float*)inputs[0];
@@ -40,10 +41,11 @@ static const rvpack_layer_desc_t kLayers[2] = {
     {"widen mask", "Cast", 0},
 };
 static const rvpack_model_desc_t kModel = {
-    RVPACK_ABI_VERSION, "fake", 2, kInputs, 2, kOutputs, 2, kLayers, sizeof(arena_buf), fake_run,
+    RVPACK_ABI_VERSION, "fake", 2, kInputs, 2, kOutputs, 2, kLayers, sizeof(arena_buf), fake_run, 0, NULL,
 };
 
 static void* const kInputBuffers[2] = {x_buf, mask_buf};
 static void* const kOutputBuffers[2] = {y_buf, widened_buf};
 
-const rvpack_runner_buffers_t rvpack_runner_buffers = {&kModel, arena_buf, kInputBuffers, kOutputBuffers};
+const rvpack_runner_buffers_t rvpack_runner_buffers = {&kModel, arena_buf, kInputBuffers, kOutputBuffers, NULL,
+                                                       NULL};

@@ -200,3 +200,22 @@ def test_riscv64_runner_under_qemu(tmp_path_factory, inputs):
                        ["-target", "riscv64-linux-musl", "-mcpu=baseline_rv64", "-static"])
     tmp, x, mask = inputs
     check_roundtrip(["qemu-riscv64-static", exe], tmp, x, mask)
+
+
+def test_a_sequence_of_inputs_runs_step_by_step(runner, tmp_path):
+    """-s 4: each input file holds 4 inputs (npy with a leading 4, or raw
+    data of 4 inputs), each output file gets a leading 4; a file with
+    another count is refused naming the input."""
+    xs = np.arange(24, dtype=np.float32).reshape(4, 2, 3) - 7.5
+    masks = np.array([[1, 2, 3], [4, 5, 6], [7, 8, 9], [250, 0, 1]], dtype=np.uint8)
+    np.save(tmp_path / "xs.npy", xs)
+    (tmp_path / "masks.raw").write_bytes(masks.tobytes())
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = run([runner], tmp_path, ["-i", "xs.npy", "-i", "masks.raw", "-o", out, "-s", "4", "-q"])
+    assert proc.returncode == 0, proc.stderr
+    np.testing.assert_array_equal(np.load(out / "output_0.npy"), xs + 1)
+    np.testing.assert_array_equal(np.load(out / "output_1.npy"), masks.astype(np.int64))
+    proc = run([runner], tmp_path, ["-i", "xs.npy", "-i", "masks.raw", "-o", out, "-s", "3", "-q"])
+    assert proc.returncode == 2
+    assert "input 0 'x': expected 3 steps of float32 [2, 3], got float32 [4, 2, 3] in xs.npy" in proc.stderr

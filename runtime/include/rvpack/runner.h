@@ -18,6 +18,8 @@ typedef struct rvpack_runner_buffers {
   void* arena;               /* model->arena_bytes bytes, RVPACK_ARENA_ALIGNMENT aligned */
   void* const* inputs;       /* model->num_inputs buffers of inputs[i].bytes bytes */
   void* const* outputs;      /* model->num_outputs buffers of outputs[i].bytes bytes */
+  void* state;               /* model->state_bytes bytes, aligned as the arena (NULL if 0) */
+  void* state_copy;          /* the same size: the state a repeated step starts from */
 } rvpack_runner_buffers_t;
 
 /* Defined by the generated runner_data.c of each bundle. */

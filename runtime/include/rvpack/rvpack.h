@@ -11,7 +11,7 @@
 extern "C" {
 #endif
 
-#define RVPACK_ABI_VERSION 1
+#define RVPACK_ABI_VERSION 2
 
 /* Status codes: 0 is success; every runtime entry point returns one. */
 typedef int32_t rvpack_status_t;
@@ -64,9 +64,14 @@ typedef struct rvpack_layer_desc {
   int64_t macs;
 } rvpack_layer_desc_t;
 
-/* Model-independent entry point, so one runner program serves every bundle. */
-typedef rvpack_status_t (*rvpack_run_fn)(const void* const* inputs, void* const* outputs, void* arena,
+/* Model-independent entry point, so one runner program serves every bundle.
+ * `state` is the model's persistent state (the resource variables of a
+ * streaming model): state_bytes bytes aligned to RVPACK_ARENA_ALIGNMENT,
+ * set up once by state_init and kept by the caller from one run to the
+ * next; NULL for a model without state. */
+typedef rvpack_status_t (*rvpack_run_fn)(const void* const* inputs, void* const* outputs, void* state, void* arena,
                                          size_t arena_bytes, const rvpack_layer_hook_t* hook);
+typedef void (*rvpack_state_init_fn)(void* state);
 
 typedef struct rvpack_model_desc {
   int32_t abi_version;
@@ -79,6 +84,8 @@ typedef struct rvpack_model_desc {
   const rvpack_layer_desc_t* layers;
   size_t arena_bytes;
   rvpack_run_fn run;
+  size_t state_bytes;               /* 0: no state */
+  rvpack_state_init_fn state_init;  /* NULL when state_bytes is 0 */
 } rvpack_model_desc_t;
 
 #ifdef __cplusplus

@@ -13,8 +13,8 @@
 #include "rvpack/kernels_qs8.h"
 #include "rvpack/rvpack.h"
 
-#if RVPACK_ABI_VERSION != 1
-#error "generated for rvpack runtime ABI 1"
+#if RVPACK_ABI_VERSION != 2
+#error "generated for rvpack runtime ABI 2"
 #endif
 
 /* 1600 bytes of constants, in weights.S (.rodata). */
@@ -41,8 +41,9 @@ static const rvpack_conv2d_params_t layer0_p0 = {
   .groups = 1,
   .act = {RVPACK_ACT_RELU, 0.0f, 0.0f},
 };
-static void layer0(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer0(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_conv2d_nchw__scalar(&layer0_p0, ((const float*)in[0]), ((const float*)(WEIGHTS + 0)), ((const float*)(WEIGHTS + 896)), ((float*)(arena + 0)));
@@ -68,8 +69,9 @@ static const rvpack_conv2d_params_t layer1_p0 = {
   .groups = 8,
   .act = {RVPACK_ACT_NONE, 0.0f, 0.0f},
 };
-static void layer1(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer1(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_conv2d_nchw__scalar(&layer1_p0, ((float*)(arena + 0)), ((const float*)(WEIGHTS + 960)), NULL, ((float*)(arena + 2048)));
@@ -84,8 +86,9 @@ static const rvpack_binary_params_t layer2_p0 = {
   .b_strides = {0, 0, 0, 0, 0, 1},
   .act = {RVPACK_ACT_NONE, 0.0f, 0.0f},
 };
-static void layer2(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer2(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_binary__scalar(&layer2_p0, ((float*)(arena + 2048)), ((float*)(arena + 0)), ((float*)(arena + 4096)));
@@ -98,8 +101,9 @@ static const rvpack_reduce_params_t layer3_p0 = {
   .inner = 1,
   .kind = RVPACK_REDUCE_MEAN,
 };
-static void layer3(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer3(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_reduce__scalar(&layer3_p0, ((float*)(arena + 4096)), ((float*)(arena + 0)));
@@ -121,8 +125,9 @@ static const rvpack_matmul_params_t layer4_p0 = {
   .beta = 1.0f,
   .act = {RVPACK_ACT_NONE, 0.0f, 0.0f},
 };
-static void layer4(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer4(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_matmul__scalar(&layer4_p0, ((float*)(arena + 0)), ((const float*)(WEIGHTS + 1280)), NULL, ((float*)(arena + 64)));
@@ -135,14 +140,15 @@ static const rvpack_softmax_params_t layer5_p0 = {
   .inner = 1,
   .log = 0,
 };
-static void layer5(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer5(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_softmax__scalar(&layer5_p0, ((float*)(arena + 64)), ((float*)out[0]));
 }
 
-typedef void (*layer_fn)(uint8_t* arena, const void* const* in, void* const* out);
+typedef void (*layer_fn)(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out);
 static const layer_fn kLayers[6] = {
   layer0,
   layer1,
@@ -152,7 +158,7 @@ static const layer_fn kLayers[6] = {
   layer5,
 };
 
-static rvpack_status_t run_layers(const void* const* in, void* const* out, void* arena, size_t arena_bytes, const rvpack_layer_hook_t* hook) {
+static rvpack_status_t run_layers(const void* const* in, void* const* out, void* state, void* arena, size_t arena_bytes, const rvpack_layer_hook_t* hook) {
   if (arena_bytes < SNAPSHOT_NET_ARENA_BYTES) return RVPACK_ERR_ARENA_TOO_SMALL;
   if (SNAPSHOT_NET_ARENA_BYTES > 0) {
     if (arena == NULL) return RVPACK_ERR_NULL_ARGUMENT;
@@ -167,7 +173,7 @@ static rvpack_status_t run_layers(const void* const* in, void* const* out, void*
   }
   for (int32_t i = 0; i < 6; ++i) {
     if (hook != NULL && hook->begin != NULL) hook->begin(hook->ctx, i);
-    kLayers[i]((uint8_t*)arena, in, out);
+    kLayers[i]((uint8_t*)arena, (uint8_t*)state, in, out);
     if (hook != NULL && hook->end != NULL) hook->end(hook->ctx, i);
   }
   return RVPACK_OK;
@@ -177,7 +183,7 @@ rvpack_status_t snapshot_net_run_hooked(const snapshot_net_inputs_t* inputs, sna
   if (inputs == NULL || outputs == NULL) return RVPACK_ERR_NULL_ARGUMENT;
   const void* in[1] = {inputs->x};
   void* out[1] = {outputs->y};
-  return run_layers(in, out, arena, arena_bytes, hook);
+  return run_layers(in, out, NULL, arena, arena_bytes, hook);
 }
 
 rvpack_status_t snapshot_net_run(const snapshot_net_inputs_t* inputs, snapshot_net_outputs_t* outputs, void* arena, size_t arena_bytes) {
@@ -199,7 +205,7 @@ static const rvpack_layer_desc_t kLayerDescs[6] = {
   {"Softmax_7", "Softmax", 0},
 };
 const rvpack_model_desc_t snapshot_net_model_desc = {
-  .abi_version = 1,
+  .abi_version = 2,
   .name = "snapshot_net",
   .num_inputs = 1,
   .inputs = kInputs,
@@ -209,4 +215,6 @@ const rvpack_model_desc_t snapshot_net_model_desc = {
   .layers = kLayerDescs,
   .arena_bytes = 6144u,
   .run = run_layers,
+  .state_bytes = 0u,
+  .state_init = NULL,
 };

@@ -14,8 +14,8 @@
 #include "rvpack/kernels_rvv.h"
 #include "rvpack/rvpack.h"
 
-#if RVPACK_ABI_VERSION != 1
-#error "generated for rvpack runtime ABI 1"
+#if RVPACK_ABI_VERSION != 2
+#error "generated for rvpack runtime ABI 2"
 #endif
 
 /* 1536 bytes of constants, in weights.S (.rodata). */
@@ -28,8 +28,9 @@ static const rvpack_conv2d_rvv_params_t layer0_p0 = {
   .tile = {.ukernel = rvpack_f32_convgemm_minmax_ukernel_8x2v__rvv, .tail = rvpack_f32_convgemm_minmax_ukernel_8x1v__rvv, .mr = 8, .lmul = 2},
   .panel_pixels = 64,
 };
-static void layer0(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer0(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_conv2d_nchw__rvv(&layer0_p0, ((const float*)in[0]), ((const float*)(WEIGHTS + 0)), ((float*)(arena + 6912)), ((float*)(arena + 0)));
@@ -55,8 +56,9 @@ static const rvpack_conv2d_params_t layer1_p0 = {
   .groups = 8,
   .act = {RVPACK_ACT_NONE, 0.0f, 0.0f},
 };
-static void layer1(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer1(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_dwconv2d_nchw__rvv(&layer1_p0, ((float*)(arena + 6912)), ((const float*)(WEIGHTS + 896)), NULL, ((float*)(arena + 0)));
@@ -71,8 +73,9 @@ static const rvpack_binary_params_t layer2_p0 = {
   .b_strides = {0, 0, 0, 0, 0, 1},
   .act = {RVPACK_ACT_NONE, 0.0f, 0.0f},
 };
-static void layer2(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer2(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_binary__rvv(&layer2_p0, ((float*)(arena + 0)), ((float*)(arena + 6912)), ((float*)(arena + 2048)));
@@ -85,8 +88,9 @@ static const rvpack_reduce_params_t layer3_p0 = {
   .inner = 1,
   .kind = RVPACK_REDUCE_MEAN,
 };
-static void layer3(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer3(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_reduce__rvv(&layer3_p0, ((float*)(arena + 2048)), ((float*)(arena + 0)));
@@ -97,8 +101,9 @@ static const rvpack_matmul_rvv_params_t layer4_p0 = {
   .matmul = {.batch = 1, .m = 1, .n = 10, .k = 8, .a_batch_stride = 0, .b_batch_stride = 0, .y_batch_stride = 0, .a_transposed = 0, .b_transposed = 0, .bias_kind = RVPACK_BIAS_NONE, .alpha = 1.0f, .beta = 1.0f, .act = {RVPACK_ACT_NONE, 0.0f, 0.0f}},
   .tile = {.ukernel = rvpack_f32_convgemm_minmax_ukernel_1x8v__rvv, .tail = rvpack_f32_convgemm_minmax_ukernel_1x1v__rvv, .mr = 1, .lmul = 8},
 };
-static void layer4(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer4(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_matmul__rvv(&layer4_p0, ((float*)(arena + 0)), ((const float*)(WEIGHTS + 1216)), NULL, ((float*)(arena + 128)), ((float*)(arena + 64)));
@@ -111,14 +116,15 @@ static const rvpack_softmax_params_t layer5_p0 = {
   .inner = 1,
   .log = 0,
 };
-static void layer5(uint8_t* arena, const void* const* in, void* const* out) {
+static void layer5(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out) {
   (void)arena;
+  (void)state;
   (void)in;
   (void)out;
   rvpack_f32_softmax__rvv(&layer5_p0, ((float*)(arena + 128)), ((float*)out[0]));
 }
 
-typedef void (*layer_fn)(uint8_t* arena, const void* const* in, void* const* out);
+typedef void (*layer_fn)(uint8_t* arena, uint8_t* state, const void* const* in, void* const* out);
 static const layer_fn kLayers[6] = {
   layer0,
   layer1,
@@ -128,7 +134,7 @@ static const layer_fn kLayers[6] = {
   layer5,
 };
 
-static rvpack_status_t run_layers(const void* const* in, void* const* out, void* arena, size_t arena_bytes, const rvpack_layer_hook_t* hook) {
+static rvpack_status_t run_layers(const void* const* in, void* const* out, void* state, void* arena, size_t arena_bytes, const rvpack_layer_hook_t* hook) {
   if (arena_bytes < SNAPSHOT_NET_ARENA_BYTES) return RVPACK_ERR_ARENA_TOO_SMALL;
   if (SNAPSHOT_NET_ARENA_BYTES > 0) {
     if (arena == NULL) return RVPACK_ERR_NULL_ARGUMENT;
@@ -143,7 +149,7 @@ static rvpack_status_t run_layers(const void* const* in, void* const* out, void*
   }
   for (int32_t i = 0; i < 6; ++i) {
     if (hook != NULL && hook->begin != NULL) hook->begin(hook->ctx, i);
-    kLayers[i]((uint8_t*)arena, in, out);
+    kLayers[i]((uint8_t*)arena, (uint8_t*)state, in, out);
     if (hook != NULL && hook->end != NULL) hook->end(hook->ctx, i);
   }
   return RVPACK_OK;
@@ -153,7 +159,7 @@ rvpack_status_t snapshot_net_run_hooked(const snapshot_net_inputs_t* inputs, sna
   if (inputs == NULL || outputs == NULL) return RVPACK_ERR_NULL_ARGUMENT;
   const void* in[1] = {inputs->x};
   void* out[1] = {outputs->y};
-  return run_layers(in, out, arena, arena_bytes, hook);
+  return run_layers(in, out, NULL, arena, arena_bytes, hook);
 }
 
 rvpack_status_t snapshot_net_run(const snapshot_net_inputs_t* inputs, snapshot_net_outputs_t* outputs, void* arena, size_t arena_bytes) {
@@ -175,7 +181,7 @@ static const rvpack_layer_desc_t kLayerDescs[6] = {
   {"Softmax_7", "Softmax", 0},
 };
 const rvpack_model_desc_t snapshot_net_model_desc = {
-  .abi_version = 1,
+  .abi_version = 2,
   .name = "snapshot_net",
   .num_inputs = 1,
   .inputs = kInputs,
@@ -185,4 +191,6 @@ const rvpack_model_desc_t snapshot_net_model_desc = {
   .layers = kLayerDescs,
   .arena_bytes = 8960u,
   .run = run_layers,
+  .state_bytes = 0u,
+  .state_init = NULL,
 };

@@ -17,4 +17,4 @@ static void* const inputs[1] = {input0};
 static uint8_t output0[40] __attribute__((aligned(64)));
 static void* const outputs[1] = {output0};
 
-const rvpack_runner_buffers_t rvpack_runner_buffers = {&snapshot_net_model_desc, arena, inputs, outputs};
+const rvpack_runner_buffers_t rvpack_runner_buffers = {&snapshot_net_model_desc, arena, inputs, outputs, NULL, NULL};
