@@ -220,6 +220,7 @@ def inspect(
         layers = [vars(layer) for layer in m.layers]
         summary = {"name": m.name, "target": m.target["name"], "arena_bytes": m.arena_bytes,
                    "arena_lower_bound_bytes": m.arena_lower_bound_bytes, "weights_bytes": m.weights_bytes,
+                   "state_bytes": m.state_bytes,
                    "inputs": [vars(t) for t in m.inputs], "outputs": [vars(t) for t in m.outputs]}
     else:
         model_path, zoo_shapes = zoo.resolve(path)
@@ -231,6 +232,7 @@ def inspect(
         layers = [vars(record) for record in layer_records(gen)]
         summary = {"name": gen.name, "target": target, "arena_bytes": gen.plan.peak_bytes,
                    "arena_lower_bound_bytes": gen.plan.lower_bound_bytes, "weights_bytes": gen.weights_bytes,
+                   "state_bytes": gen.state.bytes,
                    "inputs": [{"name": t.name, "dtype": str(t.dtype), "shape": list(t.shape)} for t in gen.inputs],
                    "outputs": [{"name": t.name, "dtype": str(t.dtype), "shape": list(t.shape)} for t in gen.outputs]}
     if as_json:
@@ -253,6 +255,8 @@ def inspect(
     rows += [(f"output {t['name']}", f"{t['dtype']} {t['shape']}") for t in summary["outputs"]]
     rows += [("MACs", human_count(sum(layer["macs"] for layer in layers))),
              ("weights", human_bytes(summary["weights_bytes"])),
+             *([("state (kept between runs)", f"{human_bytes(summary['state_bytes'])} ({summary['state_bytes']} B)")]
+               if summary["state_bytes"] else []),
              ("arena peak", f"{human_bytes(peak)} ({peak} B)"),
              ("arena lower bound", f"{human_bytes(bound)} ({bound} B); peak/bound = {peak / max(bound, 1):.3f}")]
     console.print(key_value_table("Summary", rows))
