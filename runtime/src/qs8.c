@@ -112,43 +112,40 @@ void rvpack_qs8_fully_connected__scalar(const rvpack_qs8_fully_connected_params_
   }
 }
 
+/* Walks two int8 operands broadcast as rvpack_binary_params_t describes
+ * (y dense in shape order); `combine` maps (a, b) to one int8 output. */
+#define RVPACK_QS8_BROADCAST(shape_params, a, b, y, combine)                                           \
+  do {                                                                                              \
+    rvpack_internal_loop_t l;                                                                       \
+    const rvpack_binary_params_t* s = (shape_params);                                               \
+    const int rank = s->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s->rank;           \
+    if (!rvpack_internal_loop_init(&l, rank, s->shape, s->a_strides, s->b_strides, 0, 0)) break;    \
+    const int inner = l.rank - 1;                                                                   \
+    const int64_t n = l.shape[inner], sa = l.s0[inner], sb = l.s1[inner];                           \
+    int64_t off_a = 0, off_b = 0;                                                                   \
+    do {                                                                                            \
+      const int8_t* ar = (a) + off_a;                                                               \
+      const int8_t* br = (b) + off_b;                                                               \
+      for (int64_t i = 0; i < n; ++i) *(y)++ = combine((int32_t)ar[i * sa], (int32_t)br[i * sb]);   \
+    } while (rvpack_internal_loop_next(&l, &off_a, &off_b));                                        \
+  } while (0)
+
 void rvpack_qs8_add__scalar(const rvpack_qs8_add_params_t* p, const int8_t* a, const int8_t* b, int8_t* y) {
-  rvpack_internal_loop_t l;
-  const rvpack_binary_params_t* s = &p->shape;
-  const int rank = s->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s->rank;
-  if (!rvpack_internal_loop_init(&l, rank, s->shape, s->a_strides, s->b_strides, 0, 0)) return;
-  const int inner = l.rank - 1;
-  const int64_t n = l.shape[inner], sa = l.s0[inner], sb = l.s1[inner];
-  int64_t off_a = 0, off_b = 0;
-  do {
-    const int8_t* ar = a + off_a;
-    const int8_t* br = b + off_b;
-    for (int64_t i = 0; i < n; ++i) {
-      const int32_t va = (int32_t)((uint32_t)((int32_t)ar[i * sa] - p->a_zero_point) << p->left_shift);
-      const int32_t vb = (int32_t)((uint32_t)((int32_t)br[i * sb] - p->b_zero_point) << p->left_shift);
-      const int32_t sum = rvpack_q31_rescale(va, p->a_multiplier, p->a_shift) +
-                          rvpack_q31_rescale(vb, p->b_multiplier, p->b_shift);
-      *y++ = output_value(&p->out, sum, 0);
-    }
-  } while (rvpack_internal_loop_next(&l, &off_a, &off_b));
+#define RVPACK_QS8_ADD(va, vb)                                                                          \
+  output_value(&p->out,                                                                                 \
+               rvpack_q31_rescale((int32_t)((uint32_t)((va) - p->a_zero_point) << p->left_shift),       \
+                                  p->a_multiplier, p->a_shift) +                                        \
+                   rvpack_q31_rescale((int32_t)((uint32_t)((vb) - p->b_zero_point) << p->left_shift),   \
+                                      p->b_multiplier, p->b_shift),                                     \
+               0)
+  RVPACK_QS8_BROADCAST(&p->shape, a, b, y, RVPACK_QS8_ADD);
+#undef RVPACK_QS8_ADD
 }
 
 void rvpack_qs8_mul__scalar(const rvpack_qs8_mul_params_t* p, const int8_t* a, const int8_t* b, int8_t* y) {
-  rvpack_internal_loop_t l;
-  const rvpack_binary_params_t* s = &p->shape;
-  const int rank = s->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s->rank;
-  if (!rvpack_internal_loop_init(&l, rank, s->shape, s->a_strides, s->b_strides, 0, 0)) return;
-  const int inner = l.rank - 1;
-  const int64_t n = l.shape[inner], sa = l.s0[inner], sb = l.s1[inner];
-  int64_t off_a = 0, off_b = 0;
-  do {
-    const int8_t* ar = a + off_a;
-    const int8_t* br = b + off_b;
-    for (int64_t i = 0; i < n; ++i) {
-      const int32_t product = ((int32_t)ar[i * sa] - p->a_zero_point) * ((int32_t)br[i * sb] - p->b_zero_point);
-      *y++ = output_value(&p->out, product, 0);
-    }
-  } while (rvpack_internal_loop_next(&l, &off_a, &off_b));
+#define RVPACK_QS8_MUL(va, vb) output_value(&p->out, ((va) - p->a_zero_point) * ((vb) - p->b_zero_point), 0)
+  RVPACK_QS8_BROADCAST(&p->shape, a, b, y, RVPACK_QS8_MUL);
+#undef RVPACK_QS8_MUL
 }
 
 void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output) {
