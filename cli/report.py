@@ -51,7 +51,8 @@ def print_check(manifest, outputs: list, refs: list) -> None:
     """Prints the comparison table; raises CheckFailed if an output is off."""
     from rvpack.sdk import reference
 
-    comparisons = reference.compare([s.name for s in manifest.outputs], outputs, refs, reference.tolerance_of(manifest))
+    comparisons = reference.compare([s.name for s in manifest.outputs], outputs, refs, reference.tolerance_of(manifest),
+                                    reference.lsb_of(manifest))
     table = Table(title=f"Check against {'tflite-runtime' if manifest.model['format'] == 'tflite' else 'onnxruntime'}",
                   title_justify="left")
     for col in ("output", "shape", "max |error|", "max |ref|", "relative", "tolerance", "result"):
@@ -63,8 +64,11 @@ def print_check(manifest, outputs: list, refs: list) -> None:
     failed = [c.name for c in comparisons if not c.ok]
     if failed:
         raise CheckFailed(f"{len(failed)} output(s) differ from the reference beyond tolerance: {', '.join(failed)}")
+    lsb = reference.lsb_of(manifest)
     exact = sum(c.tolerance == 0 for c in comparisons)  # integer (quantized) outputs: compared exactly
-    within = len(comparisons) - exact
+    stepped = sum(c.name in lsb for c in comparisons)
+    within = len(comparisons) - exact - stepped
     parts = ([f"{exact} integer output(s) equal to the reference"] if exact else []) + \
+        ([f"{stepped} quantized output(s) within {reference.QDQ_CHECK_STEPS} LSB of the reference"] if stepped else []) + \
         ([f"{within} output(s) within {reference.tolerance_of(manifest):g} x max|ref| of the reference"] if within else [])
     console.print(Text.assemble(("check passed", "green"), ": " + "; ".join(parts)))

@@ -165,7 +165,8 @@ def bench_bundle(bundle: Bundle, *, vlen: int | None = None, timeout: float = 36
         report(on_progress, "reference", f"{m.model['format']} reference")
         refs = reference.run_reference(path, m.model["format"], [s.name for s in m.inputs], inputs)
         outputs = [o.reshape(s.shape) for o, s in zip(result.outputs, m.outputs)]
-        for c in reference.compare([s.name for s in m.outputs], outputs, refs, reference.tolerance_of(m)):
+        for c in reference.compare([s.name for s in m.outputs], outputs, refs, reference.tolerance_of(m),
+                                    reference.lsb_of(m)):
             comparisons.append({"output": c.name, "max_abs_error": c.max_abs_error,
                                 "max_abs_reference": c.max_abs_reference, "tolerance": c.tolerance, "ok": c.ok})
             passed &= c.ok

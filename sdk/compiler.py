@@ -146,7 +146,8 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         shutil.copy2(artifacts.runner, staging / "bin" / f"{generated.name}_run")
         manifest = _manifest(graph, generated, target, artifacts.toolchain, input_shapes, command,
                              {"core_model": core, "algorithm": algorithm, "sparse": sparse, "tune_vlen": tune_vlen,
-                              "check_tolerance": max([REL_TOLERANCE] + [layer.rel_error for layer in generated.executed])})
+                              "check_tolerance": max([REL_TOLERANCE] + [layer.rel_error for layer in generated.executed]),
+                              "check_lsb": _output_steps(graph)})
         (staging / "manifest.json").write_text(manifest.to_json())
 
         if out_dir.exists():  # only reachable with --force
@@ -156,6 +157,24 @@ def build_bundle(model_path: Path, target: Target, out_dir: Path, *, name: str |
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(Bundle.open(out_dir), seconds, len(artifacts.remote_hits), warnings)
+
+
+def _output_steps(graph: Graph) -> dict[str, float]:
+    """Outputs of an ONNX QDQ model (sdk/passes/qdq.py) and their quantization
+    step: a dequantized float output, or an integer one (step 1)."""
+    if not any(n.attrs.get("_onnx") or n.attrs.get("_rounding") == "float" for n in graph.nodes):
+        return {}
+    producers = {o: n for n in graph.nodes for o in n.outputs}
+    steps = {}
+    for name in graph.outputs:
+        node, t = producers.get(name), graph.tensors[name]
+        if t.quant is not None:
+            steps[name] = 1.0
+        elif node is not None and node.op == "Q8Dequantize":
+            q = graph.tensors[node.inputs[0]].quant
+            if q is not None:
+                steps[name] = q.scale[0]
+    return steps
 
 
 def _tensor_spec(graph: Graph, t) -> TensorSpec:

@@ -1,6 +1,6 @@
 """The GEMM kernel report: a 256x256x256 GEMM with every microkernel of a
 kernel ISA's GEMM bench (for rvv: third_party/xnnpack_rvv/bench/
-f32-gemm-bench.c, f32-gemm and f32-convgemm), built for the bare-metal
+f32-gemm-bench.c, f32-gemm, f32-convgemm and the int8 qs8-convgemm), built for the bare-metal
 profile and run on Spike, which checks every kernel bit-exactly against its
 scalar reference before counting it:
   - exact retired instructions per kernel, and its instruction mix (the
@@ -33,13 +33,13 @@ GEMM_M = GEMM_N = GEMM_K = 256
 GEMM_MACS = GEMM_M * GEMM_N * GEMM_K
 
 _HEADER_RE = re.compile(r"^gemm-bench m (\d+) n (\d+) k (\d+) counter (\w+)$")
-_LINE_RE = re.compile(r"^(f32-gemm|f32-convgemm) (\w+) mr (\d+) lmul (\d+) nr (\d+) count (\d+)$")
+_LINE_RE = re.compile(r"^(f32-gemm|f32-convgemm|qs8-convgemm) (\w+) mr (\d+) lmul (\d+) nr (\d+) count (\d+)$")
 _SUMMARY_RE = re.compile(r"^checked (\d+) failed (\d+)$")
 
 
 @dataclass(frozen=True)
 class GemmCount:
-    family: str  # "f32-gemm" (packed B) or "f32-convgemm" (packed A blocks, unpacked B)
+    family: str  # "f32-gemm" (packed B), "f32-convgemm" (packed A blocks, unpacked B) or "qs8-convgemm" (int8)
     kernel: str
     mr: int
     lmul: int

@@ -40,9 +40,20 @@ int32_t rvpack_q31_rescale_half_up(int32_t x, int32_t multiplier, int32_t shift)
   return right == 0 ? (int32_t)high : (int32_t)((high + (1LL << (right - 1))) >> right);
 }
 
+int32_t rvpack_q8_round_even(float x) {
+  /* Adding and subtracting 1.5 * 2^23 leaves x rounded to an integer by the
+   * float unit's default mode (nearest, ties to even) when |x| < 2^22. */
+  const float limit = 32768.0f, magic = 12582912.0f;
+  if (!(x > -limit)) return x == x ? -32768 : 0; /* NaN: 0, as cvtps2dq's masked result is not portable */
+  if (x > limit) return 32768;
+  const float shifted = x + magic; /* (not folded away: no -ffast-math anywhere) */
+  return (int32_t)(shifted - magic);
+}
+
 static int8_t output_value(const rvpack_qs8_output_t* o, int32_t acc, int32_t channel) {
   const int32_t k = o->per_channel ? channel : 0;
-  const int32_t scaled = o->rounding == RVPACK_Q8_ROUND_HALF_UP
+  const int32_t scaled = o->rounding == RVPACK_Q8_ROUND_FLOAT ? rvpack_q8_round_even((float)acc * o->scale[k])
+                         : o->rounding == RVPACK_Q8_ROUND_HALF_UP
                              ? rvpack_q31_rescale_half_up(acc, o->multiplier[k], o->shift[k])
                              : rvpack_q31_rescale(acc, o->multiplier[k], o->shift[k]);
   int32_t v = scaled + o->zero_point;
@@ -205,6 +216,14 @@ static void store_q8(void* y, size_t i, int32_t v, int is_unsigned) {
 }
 
 void rvpack_q8_quantize__scalar(const rvpack_q8_convert_params_t* p, const float* x, void* y) {
+  if (p->onnx) { /* ONNX: ties to even; NaN to the zero point */
+    for (size_t i = 0; i < p->count; ++i) {
+      const int32_t v = x[i] == x[i] ? rvpack_q8_round_even(x[i] / p->scale) + p->output_zero_point
+                                     : p->output_zero_point;
+      store_q8(y, i, clamp_q8(v, p->output_unsigned), p->output_unsigned);
+    }
+    return;
+  }
   for (size_t i = 0; i < p->count; ++i) {
     /* TFLite: round(x / scale), halves away from zero, in float; saturate before the cast */
     float q = roundf(x[i] / p->scale) + (float)p->output_zero_point;
@@ -223,7 +242,8 @@ void rvpack_q8_dequantize__scalar(const rvpack_q8_convert_params_t* p, const voi
 void rvpack_q8_requantize__scalar(const rvpack_q8_convert_params_t* p, const void* x, void* y) {
   for (size_t i = 0; i < p->count; ++i) {
     const int32_t v = load_q8(x, i, p->input_unsigned) - p->input_zero_point;
-    const int32_t q = rvpack_q31_rescale(v, p->multiplier, p->shift) + p->output_zero_point;
+    const int32_t q = p->onnx ? rvpack_q8_round_even((float)v * p->input_scale / p->scale) + p->output_zero_point
+                              : rvpack_q31_rescale(v, p->multiplier, p->shift) + p->output_zero_point;
     store_q8(y, i, clamp_q8(q, p->output_unsigned), p->output_unsigned);
   }
 }

@@ -29,12 +29,24 @@ def _q(g: Graph, name: str) -> QuantParams:
     return q
 
 
-def _output(g: Graph, node: Node, mults: list[int], shifts: list[int]) -> dict:
+def _output(g: Graph, node: Node, mults: list[int], shifts: list[int], scales: list[float] | None = None) -> dict:
+    """The rvpack_qs8_output_t of a node: TFLite's fixed-point rescale, or with
+    "_rounding": "float" (ONNX models, sdk/passes/qdq.py) onnxruntime's float
+    one; the clamp from "_act" (TFLite) or "_qmin"/"_qmax" (ONNX)."""
     y = _q(g, node.outputs[0])
-    lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), y.scale[0], y.zero_point[0])
-    rounding = {"away": "RVPACK_Q8_ROUND_AWAY", "half_up": "RVPACK_Q8_ROUND_HALF_UP"}[node.attrs.get("_rounding", "away")]
-    return dict(zero_point=y.zero_point[0], min=lo, max=hi, per_channel=int(len(mults) > 1), rounding=Literal(rounding),
-                multiplier=ConstArray("int32_t", tuple(mults)), shift=ConstArray("int32_t", tuple(shifts)))
+    if "_qmin" in node.attrs:
+        lo, hi = int(node.attrs["_qmin"]), int(node.attrs["_qmax"])
+    else:
+        lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), y.scale[0], y.zero_point[0])
+    rounding = node.attrs.get("_rounding", "away")
+    code = {"away": "RVPACK_Q8_ROUND_AWAY", "half_up": "RVPACK_Q8_ROUND_HALF_UP", "float": "RVPACK_Q8_ROUND_FLOAT"}
+    if rounding == "float" and scales is None:
+        raise Unsupported(f"{node.op} has no float rescaling")
+    return dict(zero_point=y.zero_point[0], min=lo, max=hi, per_channel=int(len(mults) > 1),
+                rounding=Literal(code[rounding]), multiplier=ConstArray("int32_t", tuple(mults)),
+                shift=ConstArray("int32_t", tuple(shifts)),
+                scale=ConstArray("float", tuple(scales)) if scales is not None and rounding == "float"
+                else Literal("NULL"))
 
 
 def lower_qs8_conv(node: Node, g: Graph) -> LoweredLayer:
@@ -48,14 +60,15 @@ def lower_qs8_conv(node: Node, g: Graph) -> LoweredLayer:
     k = int(np.prod(w[1:]))
     if k > MAX_K:
         raise Unsupported(f"{k} products per output could overflow the int32 accumulator (max {MAX_K})")
-    xq, wq = _q(g, node.inputs[0]), _q(g, node.inputs[1])
-    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), _q(g, node.outputs[0]).scale[0])
+    xq, wq, yq = _q(g, node.inputs[0]), _q(g, node.inputs[1]), _q(g, node.outputs[0])
+    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), yq.scale[0])
+    scales = quant.onnx_output_scales(xq.scale[0], list(wq.scale), yq.scale[0])
     geometry = dict(batch=n, in_channels=c, in_height=h, in_width=wd, out_channels=oc, out_height=oh, out_width=ow,
                     kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0],
                     stride_width=strides[1], dilation_height=dil[0], dilation_width=dil[1], pad_top=begin[0],
                     pad_left=begin[1], groups=group, act=Literal("{RVPACK_ACT_NONE, 0.0f, 0.0f}"))
     p = Params("rvpack_qs8_conv2d_params_t", dict(geometry=geometry, input_zero_point=xq.zero_point[0],
-                                                  out=_output(g, node, mults, shifts)))
+                                                  out=_output(g, node, mults, shifts, scales)))
     bias = TensorArg(node.inputs[2]) if node.input(2) else Literal("NULL")
     fn = "rvpack_qs8_conv2d_nchw__scalar"
     call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0]),
@@ -69,11 +82,12 @@ def lower_qs8_fully_connected(node: Node, g: Graph) -> LoweredLayer:
     rows = g.tensors[node.inputs[0]].num_elements // w[1]
     if w[1] > MAX_K:
         raise Unsupported(f"{w[1]} products per output could overflow the int32 accumulator (max {MAX_K})")
-    xq, wq = _q(g, node.inputs[0]), _q(g, node.inputs[1])
-    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), _q(g, node.outputs[0]).scale[0])
+    xq, wq, yq = _q(g, node.inputs[0]), _q(g, node.inputs[1]), _q(g, node.outputs[0])
+    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), yq.scale[0])
+    scales = quant.onnx_output_scales(xq.scale[0], list(wq.scale), yq.scale[0])
     p = Params("rvpack_qs8_fully_connected_params_t", dict(
         batch=rows, in_features=w[1], out_features=w[0], input_zero_point=xq.zero_point[0],
-        out=_output(g, node, mults, shifts)))
+        out=_output(g, node, mults, shifts, scales)))
     bias = TensorArg(node.inputs[2]) if node.input(2) else Literal("NULL")
     fn = "rvpack_qs8_fully_connected__scalar"
     call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]), bias, TensorArg(node.outputs[0])])
@@ -121,7 +135,10 @@ def lower_qs8_pool(node: Node, g: Graph) -> LoweredLayer:
     kernel, strides = list(node.attrs["kernel_shape"]), list(node.attrs.get("strides", [1, 1]))
     begin, end = conv_pads(node, [h, wd], kernel, strides, [1, 1], [oh, ow])
     yq = _q(g, node.outputs[0])
-    lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), yq.scale[0], yq.zero_point[0])
+    if "_qmin" in node.attrs:
+        lo, hi = int(node.attrs["_qmin"]), int(node.attrs["_qmax"])
+    else:
+        lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), yq.scale[0], yq.zero_point[0])
     geometry = dict(batch=n, channels=c, in_height=h, in_width=wd, out_height=oh, out_width=ow,
                     kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0],
                     stride_width=strides[1], dilation_height=1, dilation_width=1, pad_top=begin[0],
@@ -137,8 +154,10 @@ def lower_qs8_pool(node: Node, g: Graph) -> LoweredLayer:
 def lower_q8_convert(node: Node, g: Graph) -> LoweredLayer:
     x, y = node.inputs[0], node.outputs[0]
     xt, yt = g.tensors[x], g.tensors[y]
+    onnx = bool(node.attrs.get("_onnx", False))  # ONNX's rounding (sdk/passes/qdq.py)
     fields = dict(count=Literal(f"{yt.num_elements}u"), scale=0.0, input_zero_point=0, output_zero_point=0,
-                  multiplier=0, shift=0, input_unsigned=int(xt.dtype == UINT8), output_unsigned=int(yt.dtype == UINT8))
+                  multiplier=0, shift=0, input_unsigned=int(xt.dtype == UINT8), output_unsigned=int(yt.dtype == UINT8),
+                  onnx=int(onnx), input_scale=0.0)
     if node.op == "Q8Quantize":
         yq = _q(g, y)
         fields.update(scale=yq.scale[0], output_zero_point=yq.zero_point[0])
@@ -149,7 +168,7 @@ def lower_q8_convert(node: Node, g: Graph) -> LoweredLayer:
         xq, yq = _q(g, x), _q(g, y)
         mult, shift = quant.requantize_multiplier(xq.scale[0], yq.scale[0])
         fields.update(input_zero_point=xq.zero_point[0], output_zero_point=yq.zero_point[0], multiplier=mult,
-                      shift=shift)
+                      shift=shift, scale=yq.scale[0], input_scale=xq.scale[0])
     fn = {"Q8Quantize": "rvpack_q8_quantize__scalar", "Q8Dequantize": "rvpack_q8_dequantize__scalar",
           "Q8Requantize": "rvpack_q8_requantize__scalar"}[node.op]
     p = Params("rvpack_q8_convert_params_t", fields)

@@ -19,6 +19,7 @@ from onnx import helper, numpy_helper, version_converter
 from rvpack.sdk.errors import ModelLoadError, ShapeError, UnsupportedModelError
 from rvpack.sdk.frontend.limits import DEFAULT_LIMITS, Limits
 from rvpack.sdk.frontend.names import c_identifier
+from rvpack.sdk.frontend.onnx_qoperator import expand_qoperator
 from rvpack.sdk.frontend.onnx_validate import read_onnx
 from rvpack.sdk.ir.graph import Graph, ModelInfo, Node, Tensor
 from rvpack.sdk.ir.onnx_ops import CANONICAL_OPSET
@@ -36,6 +37,7 @@ def load_onnx(path: Path, input_shapes: dict[str, tuple[int, ...]] | None = None
             hint=f"export the model with an opset from {MIN_OPSET} to {MAX_OPSET}",
         )
     _fix_input_shapes(model, input_shapes or {}, path)
+    expand_qoperator(model)  # QLinearConv & co. -> DQ, float operator, Q (the QDQ path)
     if opset < 7:
         _per_channel_prelu_slopes(model)
     if opset != CANONICAL_OPSET:

@@ -46,6 +46,14 @@ def conv_multipliers(input_scale: float, weight_scales: list[float] | np.ndarray
     return [m for m, _ in pairs], [s for _, s in pairs]
 
 
+def onnx_output_scales(input_scale: float, weight_scales: list[float] | np.ndarray,
+                       output_scale: float) -> list[float]:
+    """onnxruntime's QLinearConv/QLinearMatMul requantization scale per output
+    channel: input_scale * weight_scale / output_scale in float32, in that order."""
+    x, y = np.float32(input_scale), np.float32(output_scale)
+    return [float(np.float32(x * np.float32(w)) / y) for w in np.atleast_1d(np.asarray(weight_scales, np.float32))]
+
+
 def add_multipliers(a_scale: float, b_scale: float, output_scale: float) -> dict[str, int]:
     """The five integers of TFLite's int8 ADD: both inputs rescaled to twice
     the larger input scale with LEFT_SHIFT_ADD bits of headroom."""

@@ -9,10 +9,12 @@ from rvpack.sdk.ir.graph import Graph
 from rvpack.sdk.passes.cleanup import eliminate_dead_code, remove_pass_through
 from rvpack.sdk.passes.fold_constants import fold_constants
 from rvpack.sdk.passes.fuse import fold_batchnorm_into_conv, fuse_activations
+from rvpack.sdk.passes.qdq import lower_qdq
 
 Pass = Callable[[Graph], Graph]
 
 DEFAULT_PIPELINE: list[Pass] = [
+    lower_qdq,  # before folding, which would turn DQ'd int8 weights into float ones
     fold_constants,
     remove_pass_through,
     eliminate_dead_code,

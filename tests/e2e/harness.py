@@ -47,7 +47,8 @@ def check(bundle: Bundle, model: Path, inputs: list[np.ndarray] | None = None, v
     result = _run(bundle, inputs, vlen, steps)
     refs = reference.run_reference(model, m.model["format"], [s.name for s in m.inputs], inputs, steps)
     comparisons = reference.compare([s.name for s in m.outputs], result.outputs, refs,
-                                     reference.tolerance_of(m) if rel_tolerance is None else rel_tolerance)
+                                     reference.tolerance_of(m) if rel_tolerance is None else rel_tolerance,
+                                     reference.lsb_of(m))
     return Checked(bundle, result, refs, comparisons)
 
 

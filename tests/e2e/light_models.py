@@ -84,3 +84,15 @@ def randomized(path: Path, seed: int = 0) -> onnx.ModelProto:
                                                   [d.dim_value for d in info.type.tensor_type.shape.dim]))
     onnx.checker.check_model(model)
     return model
+
+
+def randomized_live(path: Path, seed: int = 0) -> onnx.ModelProto:
+    """randomized(), listing only the graph inputs some node reads (the light
+    models list dead shape inputs of their weights, which quantization tools
+    would ask calibration data for)."""
+    model = randomized(path, seed)
+    used = {name for n in model.graph.node for name in n.input}
+    live = [vi for vi in model.graph.input if vi.name in used]
+    del model.graph.input[:]
+    model.graph.input.extend(live)
+    return model

@@ -27,10 +27,10 @@ ACTS = {Act.NONE: "NONE", Act.RELU: "RELU", Act.RELU6: "RELU6", Act.RELU_N1_TO_1
 
 class QS8Output(ctypes.Structure):
     _fields_ = [("zero_point", c_int32), ("min", c_int32), ("max", c_int32), ("per_channel", c_int32),
-                ("rounding", c_int32), ("multiplier", I32P), ("shift", I32P)]
+                ("rounding", c_int32), ("multiplier", I32P), ("shift", I32P), ("scale", ctypes.POINTER(ctypes.c_float))]
 
 
-AWAY, HALF_UP = 0, 1  # RVPACK_Q8_ROUND_*
+AWAY, HALF_UP, FLOAT = 0, 1, 2  # RVPACK_Q8_ROUND_*
 
 
 class QS8Conv2dParams(ctypes.Structure):
@@ -59,7 +59,8 @@ class QS8Pool2dParams(ctypes.Structure):
 class Q8ConvertParams(ctypes.Structure):
     _fields_ = [("count", ctypes.c_size_t), ("scale", ctypes.c_float), ("input_zero_point", c_int32),
                 ("output_zero_point", c_int32), ("multiplier", c_int32), ("shift", c_int32),
-                ("input_unsigned", c_int32), ("output_unsigned", c_int32)]
+                ("input_unsigned", c_int32), ("output_unsigned", c_int32), ("onnx", c_int32),
+                ("input_scale", ctypes.c_float)]
 
 
 @pytest.fixture(scope="module")

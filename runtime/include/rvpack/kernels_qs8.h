@@ -38,7 +38,14 @@ int32_t rvpack_q31_rescale(int32_t x, int32_t multiplier, int32_t shift);
  * rounding only on ties of negative values. */
 int32_t rvpack_q31_rescale_half_up(int32_t x, int32_t multiplier, int32_t shift);
 
-enum { RVPACK_Q8_ROUND_AWAY = 0, RVPACK_Q8_ROUND_HALF_UP = 1 };
+/* ONNX's QLinear* arithmetic (onnxruntime's): y = round_half_even((float)acc *
+ * scale) in float32, scale = x_scale * w_scale / y_scale computed in float32
+ * at build time (sdk/ir/quant.py: onnx_output_scales). */
+enum { RVPACK_Q8_ROUND_AWAY = 0, RVPACK_Q8_ROUND_HALF_UP = 1, RVPACK_Q8_ROUND_FLOAT = 2 };
+
+/* round(x) with ties to even, saturated to [-2^15, 2^15] (all int8 cases): the
+ * float32 rounding of onnxruntime (cvtps2dq, nearbyintf) in any libc. */
+int32_t rvpack_q8_round_even(float x);
 
 /* Output side of every int8 kernel: y = clamp(zero_point + rescale(acc)). */
 typedef struct rvpack_qs8_output {
@@ -48,6 +55,7 @@ typedef struct rvpack_qs8_output {
   int32_t rounding;       /* RVPACK_Q8_ROUND_*: which rescale */
   const int32_t* multiplier;
   const int32_t* shift;
+  const float* scale;     /* RVPACK_Q8_ROUND_FLOAT only (else NULL) */
 } rvpack_qs8_output_t;
 
 /* 2-D convolution, NCHW, grouped (depthwise: groups == in_channels, any
@@ -120,7 +128,10 @@ void rvpack_qs8_lookup__scalar(size_t count, const int8_t* x, const int8_t* tabl
  *  quantize    f32 -> int8/uint8: clamp(round_half_away(x / scale) + zero_point)
  *  dequantize  int8/uint8 -> f32: scale * (q - zero_point)
  *  requantize  int8/uint8 -> int8/uint8: clamp(out_zp + rescale(q - in_zp)).
- * `is_unsigned` selects uint8 (0..255) for that side, else int8. */
+ * `is_unsigned` selects uint8 (0..255) for that side, else int8. With
+ * `onnx` set they follow ONNX QuantizeLinear instead: ties round to even, and
+ * requantize is a DequantizeLinear then a QuantizeLinear in float32
+ * (round_even((float)(q - in_zp) * in_scale / scale) + out_zp). */
 typedef struct rvpack_q8_convert_params {
   size_t count;
   float scale;                 /* quantize/dequantize */
@@ -128,6 +139,8 @@ typedef struct rvpack_q8_convert_params {
   int32_t output_zero_point;   /* quantize/requantize */
   int32_t multiplier, shift;   /* requantize */
   int32_t input_unsigned, output_unsigned;
+  int32_t onnx;                /* ONNX rounding (see above) */
+  float input_scale;           /* requantize with onnx set */
 } rvpack_q8_convert_params_t;
 
 void rvpack_q8_quantize__scalar(const rvpack_q8_convert_params_t* p, const float* x, void* y);

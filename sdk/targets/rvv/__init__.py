@@ -30,6 +30,10 @@ TWINS = {
     "rvpack_f32_lrn__scalar": "rvpack_f32_lrn__rvv",
     "rvpack_f32_resize__scalar": "rvpack_f32_resize__rvv",
     "rvpack_f32_conv_transpose2d_nchw__scalar": "rvpack_f32_conv_transpose2d_nchw__rvv",
+    "rvpack_q8_quantize__scalar": "rvpack_q8_quantize__rvv",
+    "rvpack_q8_dequantize__scalar": "rvpack_q8_dequantize__rvv",
+    "rvpack_q8_requantize__scalar": "rvpack_q8_requantize__rvv",
+    "rvpack_qs8_pool2d_nchw__scalar": "rvpack_qs8_pool2d_nchw__rvv",
 }
 
 KERNEL_ISA = KernelIsa(

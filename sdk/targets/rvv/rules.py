@@ -23,6 +23,7 @@ from rvpack.sdk.targets.cores import CORE_MODELS, DEFAULT_CORE, CoreModel
 from rvpack.sdk.targets.plugin import SparsePlan
 from rvpack.sdk.targets.rvv.conv_costs import WinogradVariant, im2col_cost, winograd_transform_cost, winograd_variants
 from rvpack.sdk.targets.rvv.packing import pack_conv_weights, packed_floats
+from rvpack.sdk.targets.rvv.qs8 import lower_qs8_conv_rvv
 from rvpack.sdk.targets.rvv.sparse import pack_sparse_weights
 from rvpack.sdk.targets.rvv.tiles import ASSUMED_VLEN, convgemm_tiles, modelled_cost, spconvgemm_tiles
 from rvpack.sdk.targets.rvv.winograd import RELATIVE_TOLERANCE, pack_winograd_weights
@@ -333,4 +334,4 @@ def lower_matmul_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer |
                         macs=base.macs, params=base.params, scratch_bytes=scratch)
 
 
-RULES = {"Conv": lower_conv_rvv, "Gemm": lower_matmul_rvv, "MatMul": lower_matmul_rvv}
+RULES = {"Conv": lower_conv_rvv, "Gemm": lower_matmul_rvv, "MatMul": lower_matmul_rvv, "Qs8Conv": lower_qs8_conv_rvv}

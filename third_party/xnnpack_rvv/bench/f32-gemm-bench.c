@@ -31,6 +31,7 @@
 #include "rvpack_rvv/convgemm.h"
 #include "rvpack_rvv/gemm.h"
 #include "rvpack_rvv/packw.h"
+#include "rvpack_rvv/qs8_convgemm.h"
 
 #if defined(__linux__)
 #include <stdio.h>
@@ -85,6 +86,9 @@ static const struct variant kGemmVariants[] = {
 static const struct variant kConvgemmVariants[] = {
 #include "f32-convgemm/f32-convgemm.inc"
 };
+static const struct variant kQs8ConvgemmVariants[] = {
+#include "qs8-convgemm/qs8-convgemm.inc"
+};
 #undef RVPACK_UKERNEL
 
 // Static buffers: there is no allocator on bare metal.
@@ -96,6 +100,13 @@ static float g_packed[PACKED_FLOATS];
 static float g_packed_a[PACKED_A_FLOATS];
 static float g_c[M * N];
 static float g_c_ref[M * N];
+// qs8-convgemm: int8 A (weights) in packed blocks, int8 B, int8 C
+#define QS8_MR_MAX 8
+static int8_t g_a8[M * K];
+static int8_t g_b8[K * N];
+static int32_t g_packed_a8[(M + QS8_MR_MAX) * (5 + K / 4 + 1)];
+static int8_t g_c8[M * N];
+static int8_t g_c8_ref[M * N];
 
 static int contains(const char* s, const char* part) {
   for (; *s != '\0'; s++) {
@@ -133,6 +144,48 @@ static void gemm_unpacked(rvpack_f32_convgemm_minmax_ukernel_fn fn, size_t mr, f
   }
 }
 
+// The blocks of rvpack_qs8_convgemm (include/rvpack_rvv/qs8_convgemm.h) of
+// the M rows of g_a8: bias 3, TFLite rescaling by 0.75 * 2^-9 (multiplier
+// 3 * 2^29, right shift 9), float scale the same.
+static void pack_qs8(size_t mr) {
+  const size_t block = rvpack_qs8_convgemm_block_bytes(mr, K);
+  for (size_t m0 = 0; m0 < M; m0 += mr) {
+    uint8_t* b = (uint8_t*) g_packed_a8 + m0 / mr * block;
+    int32_t* words = (int32_t*) b;
+    float* scales = (float*) b + 4 * mr;
+    for (size_t i = 0; i < mr; i++) {
+      const int valid = m0 + i < M;
+      words[i] = valid ? 3 : 0;
+      words[mr + i] = valid ? 3 << 29 : 0;
+      words[2 * mr + i] = 0;
+      words[3 * mr + i] = valid ? 9 : 0;
+      scales[i] = valid ? 0.75f / 512.0f : 0.0f;
+      for (size_t kk = 0; kk < K; kk++) ((int8_t*) (b + 20 * mr))[kk * mr + i] = valid ? g_a8[(m0 + i) * K + kk] : 0;
+    }
+  }
+}
+
+static void gemm_qs8(rvpack_qs8_convgemm_minmax_ukernel_fn fn, size_t mr, int8_t* c) {
+  const struct rvpack_qs8_minmax_params params = {RVPACK_QS8_ROUND_HALF_UP, -5, -128, 127};
+  const size_t block = rvpack_qs8_convgemm_block_bytes(mr, K);
+  for (size_t m0 = 0; m0 < M; m0 += mr) {
+    const size_t mb = M - m0 < mr ? M - m0 : mr;
+    const void* w = (const uint8_t*) g_packed_a8 + m0 / mr * block;
+    if (fn != NULL) {
+      fn(mb, N, K, w, g_b8, N, c + m0 * N, N, &params);
+    } else {
+      rvpack_qs8_convgemm_minmax_reference__scalar(mr, mb, N, K, w, g_b8, N, c + m0 * N, N, &params);
+    }
+  }
+}
+
+static int same8(const int8_t* x, const int8_t* y, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    if (x[i] != y[i]) return 0;
+  }
+  return 1;
+}
+
 static void report(const char* family, const struct variant* v, size_t nr, uint64_t count) {
   out_str(family);
   out_str(" ");
@@ -160,6 +213,14 @@ int main(int argc, char** argv) {
       rng = rng * 1664525u + 1013904223u;
       g_b[i * N + j] = g_w[j * K + i] = (float) ((int) (rng >> 28) - 8);
     }
+  }
+  for (size_t i = 0; i < M * K; i++) {
+    rng = rng * 1664525u + 1013904223u;
+    g_a8[i] = (int8_t) ((int) (rng >> 24) - 128 + ((rng >> 24) == 0));  // [-127, 127]
+  }
+  for (size_t i = 0; i < K * N; i++) {
+    rng = rng * 1664525u + 1013904223u;
+    g_b8[i] = (int8_t) ((int) (rng >> 24) - 128);
   }
   // f32-gemm adds a bias per column, f32-convgemm one per row: a constant
   // bias is both.
@@ -213,6 +274,27 @@ int main(int argc, char** argv) {
     const uint64_t start = counter_then_mark();
     gemm_unpacked(fn, v->mr, g_c);
     report("f32-convgemm", v, rvpack_f32_convgemm_rvv_nr(v->lmul), mark_then_counter() - start);
+  }
+  for (size_t vi = 0; vi < sizeof kQs8ConvgemmVariants / sizeof kQs8ConvgemmVariants[0]; vi++) {
+    const struct variant* v = &kQs8ConvgemmVariants[vi];
+    const rvpack_qs8_convgemm_minmax_ukernel_fn fn = (rvpack_qs8_convgemm_minmax_ukernel_fn) v->fn;
+    if (!contains(v->name, filter)) {
+      continue;
+    }
+    pack_qs8(v->mr);
+    gemm_qs8(NULL, v->mr, g_c8_ref);  // the scalar reference on the same blocks
+    gemm_qs8(fn, v->mr, g_c8);
+    checked++;
+    if (!same8(g_c8, g_c8_ref, M * N)) {
+      failed++;
+      out_str("MISMATCH ");
+      out_str(v->name);
+      out_str("\n");
+      continue;
+    }
+    const uint64_t start = counter_then_mark();
+    gemm_qs8(fn, v->mr, g_c8);
+    report("qs8-convgemm", v, rvpack_qs8_convgemm_rvv_nr(v->lmul), mark_then_counter() - start);
   }
   out_str("checked ");
   out_u64(checked);

@@ -9,9 +9,11 @@
 #include <stdint.h>
 
 #include "rvpack/kernels.h"
+#include "rvpack/kernels_qs8.h"
 #include "rvpack_rvv/convgemm.h"
 #include "rvpack_rvv/im2col.h"
 #include "rvpack_rvv/microparams.h"
+#include "rvpack_rvv/qs8_convgemm.h"
 #include "rvpack_rvv/spconvgemm.h"
 #include "rvpack_rvv/winograd.h"
 
@@ -93,6 +95,40 @@ typedef struct rvpack_conv2d_rvv_params {
 
 void rvpack_f32_conv2d_nchw__rvv(const rvpack_conv2d_rvv_params_t* p, const float* input, const float* packed,
                                  float* output, float* scratch);
+
+/* int8 convolution (qs8_conv2d_rvv.c): one GEMM per group on a qs8-convgemm
+ * microkernel, output channels as rows in packed blocks of MR (biases with
+ * the input zero point folded in, requantization parameters and weights,
+ * group after group: sdk/targets/rvv/qs8.py), output pixels vectorised.
+ * panel_pixels == 0: a 1x1, stride-1, unpadded conv reading the input
+ * directly; else scratch holds K * panel_pixels int8 of im2col panel, its
+ * padding filled with the input zero point. conv.act is ignored (the clamp
+ * is out.min/max). Equal, bit for bit, to rvpack_qs8_conv2d_nchw__scalar
+ * with the same rounding (HALF_UP or FLOAT). */
+typedef struct rvpack_qs8_convgemm_tile {
+  rvpack_qs8_convgemm_minmax_ukernel_fn ukernel;
+  int32_t mr;
+  int32_t lmul;
+} rvpack_qs8_convgemm_tile_t;
+
+typedef struct rvpack_qs8_conv2d_rvv_params {
+  rvpack_conv2d_params_t conv;
+  int32_t input_zero_point;
+  struct rvpack_qs8_minmax_params out;
+  rvpack_qs8_convgemm_tile_t tile;
+  int32_t panel_pixels;
+} rvpack_qs8_conv2d_rvv_params_t;
+
+void rvpack_qs8_conv2d_nchw__rvv(const rvpack_qs8_conv2d_rvv_params_t* p, const int8_t* input, const int8_t* packed,
+                                 int8_t* output, void* scratch);
+
+/* Twins of the scalar int8 kernels (q8_rvv.c): quantize, dequantize and
+ * requantize (ONNX's float one; TFLite's fixed point calls the scalar
+ * kernel), max pooling (average pooling calls the scalar kernel). */
+void rvpack_q8_quantize__rvv(const rvpack_q8_convert_params_t* p, const float* x, void* y);
+void rvpack_q8_dequantize__rvv(const rvpack_q8_convert_params_t* p, const void* x, float* y);
+void rvpack_q8_requantize__rvv(const rvpack_q8_convert_params_t* p, const void* x, void* y);
+void rvpack_qs8_pool2d_nchw__rvv(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output);
 
 /* A column-sparse tile: an f32-spconvgemm kernel and, optionally, its
  * same-MR LMUL-1 kernel for the columns past the last full vector step. */
