@@ -9,7 +9,7 @@ runtime/src/qs8.c (rvpack/kernels_qs8.h):
   Qs8FullyConnected  x ([rows][k]), w ([n][k]), bias
   Qs8Add, Qs8Mul     a, b (broadcast as ONNX Add/Mul)
   Qs8MaxPool, Qs8AveragePool                   | MaxPool/AveragePool attributes
-  Qs8Lookup          x, table (int8[256])      | an elementwise function (LOGISTIC) as a table
+  Qs8Lookup          x, table (int8[256])      | an elementwise function (LOGISTIC, HARD_SWISH) as a table
   Q8Quantize (f32 -> int8/uint8), Q8Dequantize, Q8Requantize (int8/uint8 -> int8/uint8)
 
 Every int8/uint8 tensor carries its QuantParams; a fused activation is the
@@ -41,7 +41,7 @@ ACTIVATIONS = {tflite.ActivationFunctionType.NONE: "NONE", tflite.ActivationFunc
 # TFLite operators translated here when their output is int8/uint8
 OPERATORS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MAX_POOL_2D",
              "AVERAGE_POOL_2D", "CONCATENATION", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE",
-             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL"}
+             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH"}
 
 
 class Int8Unsupported(Exception):
@@ -236,6 +236,7 @@ def _lookup(imp: _Importer, op, ins, outs, function: str) -> None:
 
 _TRANSLATE = {
     "LOGISTIC": lambda imp, op, ins, outs: _lookup(imp, op, ins, outs, "LOGISTIC"),
+    "HARD_SWISH": lambda imp, op, ins, outs: _lookup(imp, op, ins, outs, "HARD_SWISH"),
     "CONCATENATION": _concatenation,
     "QUANTIZE": _quantize,
     "DEQUANTIZE": _dequantize,

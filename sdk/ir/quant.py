@@ -97,14 +97,18 @@ def _sigmoid_f32(x: np.float32) -> np.float32:
 
 
 LOOKUP_FUNCTIONS = {"LOGISTIC": _sigmoid_f32}
+TABLE_FUNCTIONS = ("LOGISTIC", "HARD_SWISH")  # the int8 functions lookup_table computes
 
 
 def lookup_table(function: str, input_scale: float, input_zero_point: int, output_scale: float,
                  output_zero_point: int) -> np.ndarray:
-    """The int8 -> int8 table of an elementwise function, computed as
-    tflite-runtime's LUTPopulate does: dequantize in float32, apply, multiply
-    by the float32 reciprocal of the output scale, round half away from zero,
-    add the zero point, saturate."""
+    """The int8 -> int8 table of an elementwise function of one int8 tensor,
+    each entry as tflite-runtime computes that input: HARD_SWISH with its
+    16-bit fixed-point kernel (hard_swish_table), the others as LUTPopulate
+    does: dequantize in float32, apply, multiply by the float32 reciprocal of
+    the output scale, round half away from zero, add the zero point, saturate."""
+    if function == "HARD_SWISH":
+        return hard_swish_table(input_scale, input_zero_point, output_scale, output_zero_point)
     f = LOOKUP_FUNCTIONS[function]
     inverse = np.float32(1.0) / np.float32(output_scale)
     table = np.empty(256, np.int8)
@@ -112,5 +116,70 @@ def lookup_table(function: str, input_scale: float, input_zero_point: int, outpu
         real = np.float32(input_scale) * np.float32(q - input_zero_point)
         scaled = np.float32(f(real) * inverse)
         value = int(round_half_away(float(scaled))) + output_zero_point
+        table[q + 128] = max(-128, min(127, value))
+    return table
+
+
+# ---- HARD_SWISH: TFLite's int8 kernel, in 16-bit fixed point ------------------
+
+
+def _div_toward_zero(a: int, b: int) -> int:
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+def _rounding_doubling_high_mul16(a: int, b: int) -> int:
+    """gemmlowp's SaturatingRoundingDoublingHighMul on int16."""
+    if a == b == -32768:
+        return 32767
+    ab = a * b
+    return _div_toward_zero(ab + ((1 << 14) if ab >= 0 else 1 - (1 << 14)), 1 << 15)
+
+
+def _doubling_high_mul16(a: int, b: int) -> int:
+    """TFLite's SaturatingDoublingHighMul: the same, rounding toward zero."""
+    return 32767 if a == b == -32768 else _div_toward_zero(a * b, 1 << 15)
+
+
+def _rounding_divide_by_pot(x: int, exponent: int) -> int:
+    mask = (1 << exponent) - 1
+    return (x >> exponent) + (1 if (x & mask) > (mask >> 1) + (1 if x < 0 else 0) else 0)
+
+
+def _saturating_left_shift16(x: int, amount: int) -> int:
+    return max(-32768, min(32767, x * (1 << amount)))
+
+
+def _int16_multiplier(real: float) -> tuple[int, int]:
+    """QuantizeMultiplier, then DownScaleInt32ToInt16Multiplier (round to 16 bits)."""
+    m32, exponent = quantize_multiplier(real)
+    return (32767 if m32 >= (1 << 31) - 1 - (1 << 15) else (m32 + (1 << 15)) >> 16), exponent
+
+
+def hard_swish_table(input_scale: float, input_zero_point: int, output_scale: float,
+                     output_zero_point: int) -> np.ndarray:
+    """tflite-runtime's int8 HARD_SWISH for each of the 256 inputs: x on a
+    "hires" scale (x * 2^7), times a "reluish" factor in [0, 1] (x rescaled
+    so that 3.0 is 2^15, saturated, moved to [0, 1]), both in int16 fixed
+    point with its roundings; multipliers computed from float32 scales as
+    HardSwishPrepare does."""
+    f32 = np.float32
+    hires_scale = f32(f32(1.0) / f32(128.0)) * f32(input_scale)
+    out_mult, out_exp = _int16_multiplier(float(f32(hires_scale / f32(output_scale))))
+    if out_exp > 0:
+        raise ValueError("HARD_SWISH output scale is smaller than input scale / 128 (TFLite refuses it)")
+    relu_mult, relu_exp = _int16_multiplier(float(f32(hires_scale / f32(f32(3.0) / f32(32768.0)))))
+    table = np.empty(256, np.int8)
+    for q in range(-128, 128):
+        hires = (q - input_zero_point) * 128
+        pre_output = _rounding_doubling_high_mul16(hires, out_mult)
+        reluish = _saturating_left_shift16(hires, relu_exp - 1) if relu_exp > 0 else hires
+        reluish = _rounding_doubling_high_mul16(reluish, relu_mult)
+        if relu_exp > 0:
+            reluish = _saturating_left_shift16(reluish, 1)
+        elif relu_exp < 0:
+            reluish = _rounding_divide_by_pot(reluish, -relu_exp)
+        reluish = (reluish + (1 << 15)) >> 1  # [-1, 1] -> [0, 1]
+        value = _rounding_divide_by_pot(_doubling_high_mul16(reluish, pre_output), -out_exp) + output_zero_point
         table[q + 128] = max(-128, min(127, value))
     return table

@@ -142,18 +142,22 @@ def test_each_fused_layer_is_within_one_step_of_onnxruntime(tmp_path):
         assert d.max() < 1e-4 if exact else np.mean(d < 0.5) > 0.97, spec.name
 
 
+def _quantized(f32: Path, out: Path, shape: tuple[int, ...], seed: int, fmt: str = "qdq") -> Path:
+    """`rvpack quantize` (per-channel) of f32 with 4 calibration samples uniform in [-1, 1)."""
+    calib = out.with_name(out.stem + "-calib")
+    calib.mkdir(exist_ok=True)
+    rng = np.random.default_rng(seed)
+    for k in range(4):
+        np.save(calib / f"s{k}.npy", rng.uniform(-1, 1, shape).astype(np.float32))
+    quantize_model(f32, out, QuantizeOptions(calibration=calib, per_channel=True, format=fmt))
+    return out
+
+
 @pytest.fixture(scope="module")
 def quantized_squeezenet(onnx_test_data, tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("qsq")
     onnx.save(randomized_live(onnx_test_data / "light" / "light_squeezenet.onnx", seed=7), folder / "f32.onnx")
-    calib = folder / "calib"
-    calib.mkdir()
-    rng = np.random.default_rng(1)
-    for k in range(4):
-        np.save(calib / f"s{k}.npy", rng.uniform(-1, 1, (1, 3, 224, 224)).astype(np.float32))
-    out = folder / "int8.onnx"
-    quantize_model(folder / "f32.onnx", out, QuantizeOptions(calibration=calib, per_channel=True))
-    return out
+    return _quantized(folder / "f32.onnx", folder / "int8.onnx", (1, 3, 224, 224), seed=1)
 
 
 def _check_model(model: Path, out: Path, target: str = "rv64gc", shapes=None, vlen: int | None = None):
@@ -174,14 +178,8 @@ def test_quantized_squeezenet_matches_onnxruntime(quantized_squeezenet, tmp_path
 
 
 def test_quantized_ppocr_cls_matches_onnxruntime(rapidocr_models, tmp_path):
-    calib = tmp_path / "calib"
-    calib.mkdir()
-    rng = np.random.default_rng(2)
-    for k in range(4):
-        np.save(calib / f"s{k}.npy", rng.uniform(-1, 1, (1, 3, 48, 192)).astype(np.float32))
-    model = tmp_path / "cls-int8.onnx"
-    quantize_model(rapidocr_models / "ch_ppocr_mobile_v2.0_cls_infer.onnx", model,
-                   QuantizeOptions(calibration=calib, per_channel=True))
+    model = _quantized(rapidocr_models / "ch_ppocr_mobile_v2.0_cls_infer.onnx", tmp_path / "cls-int8.onnx",
+                       (1, 3, 48, 192), seed=2)
     bundle, _ = _check_model(model, tmp_path / "b", shapes={"x": (1, 3, 48, 192)})
     assert sum(layer.op == "Qs8Conv" for layer in bundle.manifest.layers) >= 50
 
@@ -194,18 +192,12 @@ def test_quantized_squeezenet_on_rvv(quantized_squeezenet, target, vlen, tmp_pat
 
 @pytest.mark.slow
 def test_quantized_ppocr_det_and_resnet50(rapidocr_models, onnx_test_data, tmp_path):
-    rng = np.random.default_rng(3)
     for name, source, shape in [("det", rapidocr_models / "ch_PP-OCRv4_det_infer.onnx", (1, 3, 160, 160)),
                                 ("resnet50", onnx_test_data / "light" / "light_resnet50.onnx", (1, 3, 224, 224))]:
         if name == "resnet50":
             onnx.save(randomized_live(source, seed=7), tmp_path / "resnet50.onnx")
             source = tmp_path / "resnet50.onnx"
-        calib = tmp_path / f"calib-{name}"
-        calib.mkdir()
-        for k in range(4):
-            np.save(calib / f"s{k}.npy", rng.uniform(-1, 1, shape).astype(np.float32))
-        model = tmp_path / f"{name}-int8.onnx"
-        quantize_model(source, model, QuantizeOptions(calibration=calib, per_channel=True))
+        model = _quantized(source, tmp_path / f"{name}-int8.onnx", shape, seed=3)
         _check_model(model, tmp_path / f"b-{name}", shapes={"x": shape} if name == "det" else None)
 
 
@@ -246,10 +238,8 @@ def test_qoperator_squeezenet_is_bit_exact_against_onnxruntime(quantized_squeeze
     """QLinearConv, QLinearConcat and QLinearGlobalAveragePool (onnxruntime's
     QOperator format): onnxruntime runs them as integer kernels with the same
     float requantization as ours, so every output is identical."""
-    f32 = quantized_squeezenet.with_name("f32.onnx")
-    model = tmp_path / "qop.onnx"
-    quantize_model(f32, model, QuantizeOptions(calibration=quantized_squeezenet.with_name("calib"), per_channel=True,
-                                                format="qoperator"))
+    model = _quantized(quantized_squeezenet.with_name("f32.onnx"), tmp_path / "qop.onnx", (1, 3, 224, 224), seed=1,
+                       fmt="qoperator")
     assert any(n.op_type == "QLinearConv" for n in onnx.load(model).graph.node)
     bundle = build(model, tmp_path / "b")
     assert sum(layer.op == "Qs8Conv" for layer in bundle.manifest.layers) == 26

@@ -144,7 +144,22 @@ def _gate() -> ModelSpec:
     return ModelSpec(t, ops, [0], [3], op_versions={**VERSIONS, B.MUL: 2})
 
 
-MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier, "gate": _gate}
+def _hard_swish() -> ModelSpec:
+    """A MobileNetV3-style block: CONV_2D (3x3, same padding) -> HARD_SWISH."""
+    w, s = _w((8, 3, 3, 4), 8)
+    t = [T("x", np.int8, (1, 6, 7, 4), scale=0.05, zero_point=-6),
+         T("w", np.int8, w.shape, w, scale=s, zero_point=[0] * 8),
+         T("b", np.int32, (8,), RNG.integers(-800, 800, 8, dtype=np.int32), scale=[0.05 * v for v in s],
+           zero_point=[0] * 8),
+         T("c", np.int8, (1, 6, 7, 8), scale=0.25, zero_point=5),
+         T("y", np.int8, (1, 6, 7, 8), scale=0.15, zero_point=-90)]
+    ops = [Op(B.CONV_2D, [0, 1, 2], [3], options("Conv2DOptions", Padding=Padding.SAME, StrideW=1, StrideH=1)),
+           Op(B.HARD_SWISH, [3], [4])]
+    return ModelSpec(t, ops, [0], [4], op_versions=VERSIONS)
+
+
+MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier, "gate": _gate,
+          "hard_swish": _hard_swish}
 
 
 @pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
@@ -167,7 +182,8 @@ def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
         for out, ref in zip(result.run.outputs, result.references):
             ref = np.asarray(ref)
             assert out.dtype == ref.dtype and np.array_equal(out.reshape(ref.shape), ref)
-        assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1, "gate": 40}[model]
+        assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1, "gate": 40,
+                                                            "hard_swish": 30}[model]
 
 
 def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):

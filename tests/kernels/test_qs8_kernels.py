@@ -379,6 +379,26 @@ def test_logistic_table_matches_tflite_runtime_on_every_input(lib, in_scale, in_
     assert len(np.unique(expected)) > 20
 
 
+HARD_SWISH_SCALES = [(0.05, 3, 0.03, -10), (0.1, -128, 0.07, -120), (0.02, 0, 0.02, 0), (0.5, 10, 0.3, -100),
+                     (0.013, 40, 0.011, -50), (0.2, -5, 0.9, 60), (0.004, 100, 0.0035, -128)]
+
+
+@pytest.mark.parametrize("in_scale,in_zp,out_scale,out_zp", HARD_SWISH_SCALES)
+def test_hard_swish_table_matches_tflite_runtime_on_every_input(lib, in_scale, in_zp, out_scale, out_zp, tmp_path):
+    """All 256 int8 inputs through tflite-runtime's int8 HARD_SWISH (16-bit
+    fixed point, left- and right-shifting "reluish" multipliers among the
+    cases) and through rvpack_qs8_lookup__scalar with sdk/ir/quant.py's table."""
+    x = np.arange(-128, 128, dtype=np.int8).reshape(1, 256)
+    tensors = [T("x", np.int8, x.shape, scale=in_scale, zero_point=in_zp),
+               T("y", np.int8, x.shape, scale=out_scale, zero_point=out_zp)]
+    expected = _tflite(ModelSpec(tensors, [Op(B.HARD_SWISH, [0], [1])], [0], [1]), [x], tmp_path)
+    table = quant.lookup_table("HARD_SWISH", in_scale, in_zp, out_scale, out_zp)
+    y = np.zeros_like(x)
+    lib.rvpack_qs8_lookup__scalar(ctypes.c_size_t(256), ptr(x), ptr(table), ptr(y))
+    assert np.array_equal(y, expected), np.argwhere(y != expected)[:5]
+    assert len(np.unique(expected)) > 10
+
+
 
 @pytest.mark.parametrize("seed,b_shape,scales,act", [
     (71, (1, 5, 6, 7), (0.05, 0.02, 0.01), Act.NONE),
