@@ -24,7 +24,7 @@ from rvpack.sdk.ir.activation import NONE, UNARY_OPS, Activation, activation_of
 from rvpack.sdk.ir.graph import Graph, Node
 
 VIEW_OPS = {"Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout"}
-DATA_MOVEMENT = VIEW_OPS | {"Transpose", "Slice", "Split", "Concat"}  # any element type (int8 models)
+DATA_MOVEMENT = VIEW_OPS | {"Transpose", "Slice", "Split", "Concat", "Pad"}  # any element type (int8 models)
 
 
 # A portable rule lowers every case of its op onto the scalar kernels.
@@ -440,6 +440,24 @@ def lower_resize(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.outputs[0])])])
 
 
+def _lower_pad_bytes(node: Node, g: Graph, begin: list[int]) -> LoweredLayer:
+    """Constant padding of a non-float (int8) tensor: the output filled with
+    the constant's bytes, then the input copied into it."""
+    x, y = node.inputs[0], node.outputs[0]
+    value = const(g, node, 2, "Pad constant_value")
+    t = g.tensors[y]
+    if _decode(node.attrs.get("mode"), "constant") != "constant" or t.dtype.itemsize != 1:
+        raise Unsupported(f"Pad of {t.dtype} data supports constant mode on 1-byte elements only")
+    fill = int(np.asarray(value).reshape(-1)[0].view(np.uint8)) if value is not None and value.size else 0
+    in_shape, out_shape = shape(g, x), shape(g, y)
+    out_strides = [int(np.prod(out_shape[d + 1:])) for d in range(len(out_shape))]
+    in_strides = [int(np.prod(in_shape[d + 1:])) for d in range(len(in_shape))]
+    offset = sum(b * s for b, s in zip(begin, out_strides))
+    calls = [KernelCall("rvpack_memset", [TensorArg(y), Literal(str(fill)), Literal(f"{t.num_elements}u")]),
+             copy_call(g, x, y, list(in_shape), in_strides, out_strides, 0, offset)]
+    return LoweredLayer(node.name, node.op, "rvpack_copy_strided", calls)
+
+
 def lower_pad(node: Node, g: Graph) -> LoweredLayer:
     x, y = shape(g, node.inputs[0]), shape(g, node.outputs[0])
     pads = const(g, node, 1, "Pad pads")
@@ -452,6 +470,8 @@ def lower_pad(node: Node, g: Graph) -> LoweredLayer:
         begin[a] = int(pads[k])  # type: ignore[index]
     if any(b < 0 for b in begin) or any(o < i for o, i in zip(y, x)):
         raise Unsupported("negative pads (cropping) are not supported")
+    if g.tensors[node.inputs[0]].dtype != np.float32:
+        return _lower_pad_bytes(node, g, begin)
     mode = _decode(node.attrs.get("mode"), "constant")
     if mode not in ("constant", "reflect", "edge"):
         raise Unsupported(f"pad mode '{mode}' is not supported")

@@ -536,14 +536,16 @@ class _Importer:
         self._pad(ins, outs, self._const_input(ins[2], "pad value").astype(np.float32))
 
     def _pad(self, ins, outs, value):
+        x, pads, layout = self.pad_inputs(ins)
+        self.emit_output("Pad", [x, pads, self.const("value", np.array(value, np.float32))], outs[0], layout)
+
+    def pad_inputs(self, ins) -> tuple[str, str, str]:
+        """(data, ONNX pads constant, layout) of a PAD/PADV2."""
         pads = self._const_input(ins[1], "paddings").astype(np.int64)  # [rank, 2]
         layout = "nchw" if len(self.tfl_shape(ins[0])) == 4 else "plain"
         if layout == "nchw":
             pads = pads[NHWC_TO_NCHW]
-        x = self.as_layout(ins[0], layout)
-        onnx_pads = np.concatenate([pads[:, 0], pads[:, 1]])
-        self.emit_output("Pad", [x, self.const("pads", onnx_pads), self.const("value", np.array(value, np.float32))],
-                         outs[0], layout)
+        return self.as_layout(ins[0], layout), self.const("pads", np.concatenate([pads[:, 0], pads[:, 1]])), layout
 
     def op_reshape(self, op, ins, outs):
         shape = np.array(self.tfl_shape(outs[0]), np.int64)

@@ -41,7 +41,7 @@ ACTIVATIONS = {tflite.ActivationFunctionType.NONE: "NONE", tflite.ActivationFunc
 # TFLite operators translated here when their output is int8/uint8
 OPERATORS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MAX_POOL_2D",
              "AVERAGE_POOL_2D", "CONCATENATION", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE",
-             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH"}
+             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH", "PAD", "PADV2"}
 
 
 class Int8Unsupported(Exception):
@@ -234,7 +234,28 @@ def _lookup(imp: _Importer, op, ins, outs, function: str) -> None:
                       {"_function": function}, out_q)
 
 
+def _pad(imp: _Importer, op, ins, outs) -> None:
+    """PAD / PADV2 on int8: the border holds the output zero point (PAD) or
+    the quantized constant (PADV2); TFLite requires equal input and output
+    quantization."""
+    in_q, out_q = _compute_int8(imp, ins[0]), _compute_int8(imp, outs[0])
+    if in_q != out_q:
+        raise Int8Unsupported(f"PAD input '{imp.tfl_name(ins[0])}' and output '{imp.tfl_name(outs[0])}' have different "
+                              "scales or zero points (TFLite requires them equal)")
+    value = np.int8(out_q.zero_point[0])
+    if len(ins) > 2 and ins[2] >= 0:
+        constant = imp._const_input(ins[2], "pad value")
+        if constant.dtype != INT8 or constant.size != 1:
+            raise Int8Unsupported(f"pad value '{imp.tfl_name(ins[2])}' is {constant.dtype} {list(constant.shape)}; "
+                                  "expected one int8")
+        value = constant.reshape(())
+    x, pads, layout = imp.pad_inputs(ins)
+    imp.emit_declared("Pad", [x, pads, imp.const("pad_value", np.array(value, np.int8))], outs[0], layout, {}, out_q)
+
+
 _TRANSLATE = {
+    "PAD": _pad,
+    "PADV2": _pad,
     "LOGISTIC": lambda imp, op, ins, outs: _lookup(imp, op, ins, outs, "LOGISTIC"),
     "HARD_SWISH": lambda imp, op, ins, outs: _lookup(imp, op, ins, outs, "HARD_SWISH"),
     "CONCATENATION": _concatenation,

@@ -158,8 +158,28 @@ def _hard_swish() -> ModelSpec:
     return ModelSpec(t, ops, [0], [4], op_versions=VERSIONS)
 
 
+def _padded() -> ModelSpec:
+    """PAD (border = zero point) -> CONV_2D VALID -> PADV2 (a constant border)."""
+    w, s = _w((6, 3, 3, 3), 6)
+    q, yq = dict(scale=0.05, zero_point=-6), dict(scale=0.2, zero_point=7)
+    t = [T("x", np.int8, (1, 5, 6, 3), **q),                                                 # 0
+         T("pads", np.int32, (4, 2), np.array([[0, 0], [1, 2], [2, 1], [0, 0]], np.int32)),  # 1
+         T("xp", np.int8, (1, 8, 9, 3), **q),                                               # 2
+         T("w", np.int8, w.shape, w, scale=s, zero_point=[0] * 6),                          # 3
+         T("c", np.int8, (1, 6, 7, 6), **yq),                                               # 4
+         T("pads2", np.int32, (4, 2), np.array([[0, 0], [0, 1], [1, 0], [0, 0]], np.int32)),  # 5
+         T("value", np.int8, (), np.array(-100, np.int8), **yq),                            # 6
+         T("y", np.int8, (1, 7, 8, 6), **yq),                                               # 7
+         T("b", np.int32, (6,), RNG.integers(-400, 400, 6, dtype=np.int32), scale=[0.05 * v for v in s],
+           zero_point=[0] * 6)]                                                             # 8
+    ops = [Op(B.PAD, [0, 1], [2]),
+           Op(B.CONV_2D, [2, 3, 8], [4], options("Conv2DOptions", Padding=Padding.VALID, StrideW=1, StrideH=1)),
+           Op(B.PADV2, [4, 5, 6], [7])]
+    return ModelSpec(t, ops, [0], [7], op_versions={**VERSIONS, B.PAD: 2, B.PADV2: 2})
+
+
 MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier, "gate": _gate,
-          "hard_swish": _hard_swish}
+          "hard_swish": _hard_swish, "padded": _padded}
 
 
 @pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
@@ -183,7 +203,7 @@ def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
             ref = np.asarray(ref)
             assert out.dtype == ref.dtype and np.array_equal(out.reshape(ref.shape), ref)
         assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1, "gate": 40,
-                                                            "hard_swish": 30}[model]
+                                                            "hard_swish": 30, "padded": 30}[model]
 
 
 def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):
