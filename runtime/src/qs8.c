@@ -194,6 +194,16 @@ void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const i
   }
 }
 
+void rvpack_qs8_mean_hw__scalar(const rvpack_qs8_mean_params_t* p, const int8_t* x, int8_t* y) {
+  for (int32_t plane = 0; plane < p->planes; ++plane, x += p->plane_size) {
+    int32_t sum = 0; /* |sum| <= 128 * plane_size: the code generator keeps it within int32 */
+    for (int32_t i = 0; i < p->plane_size; ++i) sum += x[i];
+    int32_t v = rvpack_q31_rescale(sum, p->multiplier, p->shift) + p->bias;
+    v = v < -128 ? -128 : v > 127 ? 127 : v;
+    y[plane] = (int8_t)v;
+  }
+}
+
 void rvpack_qs8_lookup__scalar(size_t count, const int8_t* x, const int8_t* table, int8_t* y) {
   for (size_t i = 0; i < count; ++i) y[i] = table[(int32_t)x[i] + 128];
 }

@@ -175,6 +175,19 @@ def lower_q8_convert(node: Node, g: Graph) -> LoweredLayer:
     return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(x), TensorArg(y)])])
 
 
+def lower_qs8_mean(node: Node, g: Graph) -> LoweredLayer:
+    n, c, h, w = spatial_2d(shape(g, node.inputs[0]), "Qs8Mean input")
+    if h * w > (1 << 31) // 128:
+        raise Unsupported(f"a mean over {h * w} values could overflow the int32 sum")
+    xq, yq = _q(g, node.inputs[0]), _q(g, node.outputs[0])
+    mult, shift, bias = quant.mean_parameters(xq.scale[0], xq.zero_point[0], yq.scale[0], yq.zero_point[0], h * w)
+    p = Params("rvpack_qs8_mean_params_t", dict(planes=n * c, plane_size=h * w, multiplier=mult, shift=shift,
+                                                bias=bias))
+    fn = "rvpack_qs8_mean_hw__scalar"
+    return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]),
+                                                                 TensorArg(node.outputs[0])])])
+
+
 def lower_qs8_lookup(node: Node, g: Graph) -> LoweredLayer:
     n = g.tensors[node.outputs[0]].num_elements
     fn = "rvpack_qs8_lookup__scalar"
@@ -185,6 +198,7 @@ def lower_qs8_lookup(node: Node, g: Graph) -> LoweredLayer:
 
 Q8_RULES: dict[str, Callable[[Node, Graph], LoweredLayer]] = {
     "Qs8Lookup": lower_qs8_lookup,
+    "Qs8Mean": lower_qs8_mean,
     "Qs8Conv": lower_qs8_conv,
     "Qs8FullyConnected": lower_qs8_fully_connected,
     "Qs8Add": lower_qs8_add,

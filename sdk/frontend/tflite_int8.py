@@ -10,6 +10,7 @@ runtime/src/qs8.c (rvpack/kernels_qs8.h):
   Qs8Add, Qs8Mul     a, b (broadcast as ONNX Add/Mul)
   Qs8MaxPool, Qs8AveragePool                   | MaxPool/AveragePool attributes
   Qs8Lookup          x, table (int8[256])      | an elementwise function (LOGISTIC, HARD_SWISH) as a table
+  Qs8Mean            x                         | the mean of each channel plane (MEAN over H, W, keep_dims)
   Q8Quantize (f32 -> int8/uint8), Q8Dequantize, Q8Requantize (int8/uint8 -> int8/uint8)
 
 Every int8/uint8 tensor carries its QuantParams; a fused activation is the
@@ -41,7 +42,7 @@ ACTIVATIONS = {tflite.ActivationFunctionType.NONE: "NONE", tflite.ActivationFunc
 # TFLite operators translated here when their output is int8/uint8
 OPERATORS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MAX_POOL_2D",
              "AVERAGE_POOL_2D", "CONCATENATION", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE",
-             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH", "PAD", "PADV2"}
+             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH", "PAD", "PADV2", "MEAN"}
 
 
 class Int8Unsupported(Exception):
@@ -253,7 +254,22 @@ def _pad(imp: _Importer, op, ins, outs) -> None:
     imp.emit_declared("Pad", [x, pads, imp.const("pad_value", np.array(value, np.int8))], outs[0], layout, {}, out_q)
 
 
+def _mean(imp: _Importer, op, ins, outs) -> None:
+    """MEAN over height and width with keep_dims (global average pooling):
+    the case tflite-runtime computes with its own int8 kernel."""
+    _compute_int8(imp, ins[0])
+    out_q = _compute_int8(imp, outs[0])
+    axes = sorted(int(a) % 4 for a in imp._const_input(ins[1], "axes").reshape(-1)) if len(imp.tfl_shape(ins[0])) == 4 \
+        else []
+    keep = imp.options(op, tflite.ReducerOptions).KeepDims() if op.BuiltinOptions() else False
+    if axes != [1, 2] or not keep:
+        raise Int8Unsupported(f"int8 MEAN of '{imp.tfl_name(ins[0])}' is supported over height and width of a 4-D "
+                              "tensor with keep_dims (global average pooling) only")
+    imp.emit_declared("Qs8Mean", [imp.nchw(ins[0])], outs[0], "nchw", {}, out_q)
+
+
 _TRANSLATE = {
+    "MEAN": _mean,
     "PAD": _pad,
     "PADV2": _pad,
     "LOGISTIC": lambda imp, op, ins, outs: _lookup(imp, op, ins, outs, "LOGISTIC"),

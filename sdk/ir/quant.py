@@ -70,6 +70,18 @@ def mul_multiplier(a_scale: float, b_scale: float, output_scale: float) -> tuple
     return quantize_multiplier(_double(a_scale) * _double(b_scale) / _double(output_scale))
 
 
+def mean_parameters(input_scale: float, input_zero_point: int, output_scale: float, output_zero_point: int,
+                    count: int) -> tuple[int, int, int]:
+    """(multiplier, shift, bias) of tflite-runtime's int8 MEAN over height and
+    width (keep_dims): the sum of `count` raw values times input_scale /
+    (count * output_scale), plus output_zero_point - round(input_zero_point *
+    input_scale / output_scale); the scales' arithmetic in float32 as there."""
+    f32 = np.float32
+    mult, shift = quantize_multiplier(float(f32(input_scale) / f32(f32(count) * f32(output_scale))))
+    moved = float(f32(f32(input_zero_point) * f32(input_scale)) / f32(output_scale))
+    return mult, shift, output_zero_point - int(round_half_away(moved))
+
+
 def requantize_multiplier(input_scale: float, output_scale: float) -> tuple[int, int]:
     return quantize_multiplier(_double(input_scale) / _double(output_scale))
 

@@ -178,8 +178,17 @@ def _padded() -> ModelSpec:
     return ModelSpec(t, ops, [0], [7], op_versions={**VERSIONS, B.PAD: 2, B.PADV2: 2})
 
 
+def _pooled() -> ModelSpec:
+    """Global average pooling as TFLite writes it: MEAN over H, W with keep_dims."""
+    t = [T("x", np.int8, (1, 5, 6, 24), scale=0.06, zero_point=-9),
+         T("axes", np.int32, (2,), np.array([1, 2], np.int32)),
+         T("y", np.int8, (1, 1, 1, 24), scale=0.011, zero_point=4)]
+    ops = [Op(B.MEAN, [0, 1], [2], options("ReducerOptions", KeepDims=True))]
+    return ModelSpec(t, ops, [0], [2], op_versions={**VERSIONS, B.MEAN: 2})
+
+
 MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier, "gate": _gate,
-          "hard_swish": _hard_swish, "padded": _padded}
+          "hard_swish": _hard_swish, "padded": _padded, "pooled": _pooled}
 
 
 @pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
@@ -203,7 +212,7 @@ def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
             ref = np.asarray(ref)
             assert out.dtype == ref.dtype and np.array_equal(out.reshape(ref.shape), ref)
         assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1, "gate": 40,
-                                                            "hard_swish": 30, "padded": 30}[model]
+                                                            "hard_swish": 30, "padded": 30, "pooled": 8}[model]
 
 
 def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):
@@ -255,3 +264,23 @@ def test_run_quantizes_float_inputs_of_an_int8_model_with_a_notice(tmp_path):
     from rvpack.sdk.runners.inputs import quantize
 
     assert np.array_equal(quantize(x, bundle.manifest.inputs[0]), _run_tflite(qpath, [x])[0])
+
+
+def test_int8_mean_over_other_axes_is_refused_clearly(tmp_path):
+    """tflite-runtime computes an int8 MEAN with another arithmetic unless it
+    is over height and width with keep_dims: refused, naming the tensor."""
+    from rvpack.sdk.compiler import build_bundle
+    from rvpack.sdk.errors import UnsupportedModelError
+    from rvpack.sdk.targets import get_target
+
+    t = [T("feature_map", np.int8, (1, 5, 6, 24), scale=0.06, zero_point=-9),
+         T("axes", np.int32, (1,), np.array([3], np.int32)),
+         T("y", np.int8, (1, 5, 6), scale=0.011, zero_point=4)]
+    spec = ModelSpec(t, [Op(B.MEAN, [0, 1], [2], options("ReducerOptions", KeepDims=False))], [0], [2],
+                     op_versions={**VERSIONS, B.MEAN: 2})
+    path = tmp_path / "mean.tflite"
+    path.write_bytes(build_tflite(spec))
+    with pytest.raises(UnsupportedModelError) as e:
+        build_bundle(path, get_target("rv64gc"), tmp_path / "b")
+    assert "MEAN" in str(e.value) and "'feature_map'" in str(e.value) and "keep_dims" in str(e.value)
+    assert not (tmp_path / "b").exists()

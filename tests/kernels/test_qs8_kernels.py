@@ -379,6 +379,32 @@ def test_logistic_table_matches_tflite_runtime_on_every_input(lib, in_scale, in_
     assert len(np.unique(expected)) > 20
 
 
+class QS8MeanParams(ctypes.Structure):
+    _fields_ = [("planes", c_int32), ("plane_size", c_int32), ("multiplier", c_int32), ("shift", c_int32),
+                ("bias", c_int32)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_spatial_mean_is_bit_exact(lib, seed, tmp_path):
+    """MEAN over height and width with keep_dims (tflite-runtime's own int8
+    kernel): random sizes, scales and zero points, equal quantization too."""
+    rng = _rng(200 + seed)
+    h, w, c = (int(v) for v in rng.integers(1, 9, 3))
+    si, zi = float(rng.uniform(0.01, 0.2)), int(rng.integers(-60, 60))
+    so, zo = (si, zi) if seed % 3 == 0 else (float(rng.uniform(0.01, 0.2)), int(rng.integers(-60, 60)))
+    x = _int8(rng, (1, h, w, c))
+    tensors = [T("x", np.int8, x.shape, scale=si, zero_point=zi), T("axes", np.int32, (2,), np.array([1, 2], np.int32)),
+               T("y", np.int8, (1, 1, 1, c), scale=so, zero_point=zo)]
+    spec = ModelSpec(tensors, [Op(B.MEAN, [0, 1], [2], options("ReducerOptions", KeepDims=True))], [0], [2],
+                     op_versions={B.MEAN: 2})
+    expected = _tflite(spec, [x], tmp_path).reshape(c)
+    mult, shift, bias = quant.mean_parameters(si, zi, so, zo, h * w)
+    planes = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    y = np.zeros(c, np.int8)
+    lib.rvpack_qs8_mean_hw__scalar(ctypes.byref(QS8MeanParams(c, h * w, mult, shift, bias)), ptr(planes), ptr(y))
+    assert np.array_equal(y, expected), (y, expected)
+
+
 HARD_SWISH_SCALES = [(0.05, 3, 0.03, -10), (0.1, -128, 0.07, -120), (0.02, 0, 0.02, 0), (0.5, 10, 0.3, -100),
                      (0.013, 40, 0.011, -50), (0.2, -5, 0.9, 60), (0.004, 100, 0.0035, -128)]
 

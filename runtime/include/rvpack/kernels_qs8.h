@@ -119,6 +119,18 @@ typedef struct rvpack_qs8_pool2d_params {
 
 void rvpack_qs8_pool2d_nchw__scalar(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output);
 
+/* Mean over each of `planes` planes of plane_size int8 values (TFLite's
+ * int8 MEAN over height and width with keep_dims, as tflite-runtime computes
+ * it): y = clamp(rescale(sum) + bias) with rescale by input_scale /
+ * (plane_size * output_scale) (TFLite's rounding) and bias = output zero
+ * point - round(input_zero_point * input_scale / output_scale). */
+typedef struct rvpack_qs8_mean_params {
+  int32_t planes, plane_size;
+  int32_t multiplier, shift, bias;
+} rvpack_qs8_mean_params_t;
+
+void rvpack_qs8_mean_hw__scalar(const rvpack_qs8_mean_params_t* p, const int8_t* x, int8_t* y);
+
 /* y[i] = table[x[i] + 128]: an elementwise function of one int8 tensor
  * (LOGISTIC, ...) as the 256-entry table the code generator computed the way
  * tflite-runtime computes its own (sdk/ir/quant.py: lookup_table). */
