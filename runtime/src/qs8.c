@@ -204,6 +204,24 @@ void rvpack_qs8_mean_hw__scalar(const rvpack_qs8_mean_params_t* p, const int8_t*
   }
 }
 
+void rvpack_qs8_softmax__scalar(const rvpack_qs8_softmax_params_t* p, const int8_t* x, const float* table, int8_t* y) {
+  for (int32_t r = 0; r < p->rows; ++r, x += p->row_len, y += p->row_len) {
+    int32_t max = INT8_MIN;
+    for (int32_t j = 0; j < p->row_len; ++j) max = x[j] > max ? x[j] : max;
+    const float* e = table + 255 - max; /* e[x] = exp(-scale * beta * (max - x)) */
+    float sum = 0.0f;
+    for (int32_t j = 0; j < p->row_len; ++j) sum += e[x[j]];
+    const float denominator = sum * p->output_scale;
+    const float inverse = 1.0f / denominator;
+    for (int32_t j = 0; j < p->row_len; ++j) {
+      const float scaled = e[x[j]] * inverse; /* (own statement: no fused multiply-add with the rounding) */
+      int32_t v = (int32_t)roundf(scaled) + p->output_zero_point;
+      v = v < -128 ? -128 : v > 127 ? 127 : v;
+      y[j] = (int8_t)v;
+    }
+  }
+}
+
 void rvpack_qs8_lookup__scalar(size_t count, const int8_t* x, const int8_t* table, int8_t* y) {
   for (size_t i = 0; i < count; ++i) y[i] = table[(int32_t)x[i] + 128];
 }

@@ -188,6 +188,17 @@ def lower_qs8_mean(node: Node, g: Graph) -> LoweredLayer:
                                                                  TensorArg(node.outputs[0])])])
 
 
+def lower_qs8_softmax(node: Node, g: Graph) -> LoweredLayer:
+    dims = shape(g, node.inputs[0])
+    yq = _q(g, node.outputs[0])
+    rows = int(np.prod(dims[:-1])) if len(dims) > 1 else 1
+    p = Params("rvpack_qs8_softmax_params_t", dict(rows=rows, row_len=dims[-1], output_scale=yq.scale[0],
+                                                   output_zero_point=yq.zero_point[0]))
+    fn = "rvpack_qs8_softmax__scalar"
+    return LoweredLayer(node.name, node.op, fn, [KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(node.inputs[1]),
+                                                                 TensorArg(node.outputs[0])])])
+
+
 def lower_qs8_lookup(node: Node, g: Graph) -> LoweredLayer:
     n = g.tensors[node.outputs[0]].num_elements
     fn = "rvpack_qs8_lookup__scalar"
@@ -199,6 +210,7 @@ def lower_qs8_lookup(node: Node, g: Graph) -> LoweredLayer:
 Q8_RULES: dict[str, Callable[[Node, Graph], LoweredLayer]] = {
     "Qs8Lookup": lower_qs8_lookup,
     "Qs8Mean": lower_qs8_mean,
+    "Qs8Softmax": lower_qs8_softmax,
     "Qs8Conv": lower_qs8_conv,
     "Qs8FullyConnected": lower_qs8_fully_connected,
     "Qs8Add": lower_qs8_add,

@@ -11,6 +11,7 @@ runtime/src/qs8.c (rvpack/kernels_qs8.h):
   Qs8MaxPool, Qs8AveragePool                   | MaxPool/AveragePool attributes
   Qs8Lookup          x, table (int8[256])      | an elementwise function (LOGISTIC, HARD_SWISH) as a table
   Qs8Mean            x                         | the mean of each channel plane (MEAN over H, W, keep_dims)
+  Qs8Softmax         x, table (float[256])     | SOFTMAX over the last dimension, tflite-runtime's float table
   Q8Quantize (f32 -> int8/uint8), Q8Dequantize, Q8Requantize (int8/uint8 -> int8/uint8)
 
 Every int8/uint8 tensor carries its QuantParams; a fused activation is the
@@ -42,7 +43,7 @@ ACTIVATIONS = {tflite.ActivationFunctionType.NONE: "NONE", tflite.ActivationFunc
 # TFLite operators translated here when their output is int8/uint8
 OPERATORS = {"QUANTIZE", "DEQUANTIZE", "CONV_2D", "DEPTHWISE_CONV_2D", "FULLY_CONNECTED", "ADD", "MAX_POOL_2D",
              "AVERAGE_POOL_2D", "CONCATENATION", "RESHAPE", "SQUEEZE", "EXPAND_DIMS", "TRANSPOSE", "STRIDED_SLICE",
-             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH", "PAD", "PADV2", "MEAN"}
+             "SPLIT", "SPLIT_V", "LOGISTIC", "MUL", "HARD_SWISH", "PAD", "PADV2", "MEAN", "SOFTMAX"}
 
 
 class Int8Unsupported(Exception):
@@ -268,7 +269,17 @@ def _mean(imp: _Importer, op, ins, outs) -> None:
     imp.emit_declared("Qs8Mean", [imp.nchw(ins[0])], outs[0], "nchw", {}, out_q)
 
 
+def _softmax(imp: _Importer, op, ins, outs) -> None:
+    """SOFTMAX over the last dimension (of the file's layout) with beta."""
+    in_q, out_q = _compute_int8(imp, ins[0]), _compute_int8(imp, outs[0])
+    beta = imp.options(op, tflite.SoftmaxOptions).Beta() if op.BuiltinOptions() else 1.0
+    table = quant.softmax_table(in_q.scale[0], beta)
+    imp.emit_declared("Qs8Softmax", [imp.plain(ins[0]), imp.const("softmax_exp_table", table)], outs[0], "plain", {},
+                      out_q)
+
+
 _TRANSLATE = {
+    "SOFTMAX": _softmax,
     "MEAN": _mean,
     "PAD": _pad,
     "PADV2": _pad,

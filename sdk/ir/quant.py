@@ -82,6 +82,17 @@ def mean_parameters(input_scale: float, input_zero_point: int, output_scale: flo
     return mult, shift, output_zero_point - int(round_half_away(moved))
 
 
+def softmax_table(input_scale: float, beta: float) -> np.ndarray:
+    """tflite-runtime's int8 SOFTMAX table: entry 255 - d is expf(-input_scale
+    * beta * d) for d = 0..255, in float32 (expf correctly rounded)."""
+    f32 = np.float32
+    scale = f32(f32(-input_scale) * f32(beta))
+    table = np.empty(256, np.float32)
+    for d in range(256):
+        table[255 - d] = f32(math.exp(float(f32(scale * f32(d)))))
+    return table
+
+
 def requantize_multiplier(input_scale: float, output_scale: float) -> tuple[int, int]:
     return quantize_multiplier(_double(input_scale) / _double(output_scale))
 

@@ -187,8 +187,22 @@ def _pooled() -> ModelSpec:
     return ModelSpec(t, ops, [0], [2], op_versions={**VERSIONS, B.MEAN: 2})
 
 
+def _softmax_head() -> ModelSpec:
+    """A classifier head: FULLY_CONNECTED -> SOFTMAX over 10 classes, two rows."""
+    w = RNG.integers(-127, 128, (10, 32), dtype=np.int8)
+    t = [T("x", np.int8, (2, 32), scale=0.05, zero_point=-3),
+         T("w", np.int8, w.shape, w, scale=0.004),
+         T("b", np.int32, (10,), RNG.integers(-500, 500, 10, dtype=np.int32), scale=0.05 * 0.004),
+         T("logits", np.int8, (2, 10), scale=0.06, zero_point=2),
+         T("p", np.int8, (2, 10), scale=1 / 256, zero_point=-128)]
+    ops = [Op(B.FULLY_CONNECTED, [0, 1, 2], [3], options("FullyConnectedOptions")),
+           Op(B.SOFTMAX, [3], [4], options("SoftmaxOptions", Beta=1.0))]
+    return ModelSpec(t, ops, [0], [4], op_versions={**VERSIONS, B.SOFTMAX: 2})
+
+
 MODELS = {"cnn": _cnn, "int8_io": _int8_io, "stream": _stream, "classifier": _classifier, "gate": _gate,
-          "hard_swish": _hard_swish, "padded": _padded, "pooled": _pooled}
+          "hard_swish": _hard_swish, "padded": _padded, "pooled": _pooled,
+          "softmax_head": _softmax_head}
 
 
 @pytest.mark.parametrize("target,vlen", [("rv64gc", None), ("rvv1.0", 256)])
@@ -212,7 +226,8 @@ def test_int8_model_is_bit_exact(model, target, vlen, tmp_path):
             ref = np.asarray(ref)
             assert out.dtype == ref.dtype and np.array_equal(out.reshape(ref.shape), ref)
         assert len(np.unique(result.references[-1])) > {"cnn": 6, "int8_io": 40, "stream": 4, "classifier": 1, "gate": 40,
-                                                            "hard_swish": 30, "padded": 30, "pooled": 8}[model]
+                                                            "hard_swish": 30, "padded": 30, "pooled": 8,
+                                                            "softmax_head": 3}[model]
 
 
 def test_manifest_describes_quantized_io_and_bad_schemes_are_refused(tmp_path):

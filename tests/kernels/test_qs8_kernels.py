@@ -405,6 +405,31 @@ def test_spatial_mean_is_bit_exact(lib, seed, tmp_path):
     assert np.array_equal(y, expected), (y, expected)
 
 
+class QS8SoftmaxParams(ctypes.Structure):
+    _fields_ = [("rows", c_int32), ("row_len", c_int32), ("output_scale", ctypes.c_float),
+                ("output_zero_point", c_int32)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_softmax_is_bit_exact(lib, seed, tmp_path):
+    """int8 SOFTMAX (tflite-runtime's float table and float normaliser) on
+    random rows, lengths, input scales and betas."""
+    rng = _rng(300 + seed)
+    rows, n = int(rng.integers(1, 6)), int(rng.integers(2, 60))
+    si, beta = float(rng.uniform(0.02, 0.6)), float(rng.choice([1.0, 0.5, 2.0]))
+    x = _int8(rng, (rows, n))
+    tensors = [T("x", np.int8, x.shape, scale=si, zero_point=int(rng.integers(-30, 30))),
+               T("y", np.int8, x.shape, scale=1 / 256, zero_point=-128)]  # TFLite's required output quantization
+    spec = ModelSpec(tensors, [Op(B.SOFTMAX, [0], [1], options("SoftmaxOptions", Beta=beta))], [0], [1],
+                     op_versions={B.SOFTMAX: 2})
+    expected = _tflite(spec, [x], tmp_path)
+    y = np.zeros_like(x)
+    table = quant.softmax_table(si, beta)
+    lib.rvpack_qs8_softmax__scalar(ctypes.byref(QS8SoftmaxParams(rows, n, 1 / 256, -128)), ptr(x), ptr(table), ptr(y))
+    assert np.array_equal(y, expected), np.argwhere(y != expected)[:5]
+    assert len(np.unique(expected)) > 3
+
+
 HARD_SWISH_SCALES = [(0.05, 3, 0.03, -10), (0.1, -128, 0.07, -120), (0.02, 0, 0.02, 0), (0.5, 10, 0.3, -100),
                      (0.013, 40, 0.011, -50), (0.2, -5, 0.9, 60), (0.004, 100, 0.0035, -128)]
 

@@ -131,6 +131,19 @@ typedef struct rvpack_qs8_mean_params {
 
 void rvpack_qs8_mean_hw__scalar(const rvpack_qs8_mean_params_t* p, const int8_t* x, int8_t* y);
 
+/* Softmax over the last dimension (rows of row_len int8 values) as
+ * tflite-runtime computes int8 SOFTMAX: e = table[255 - max + x] (the
+ * code generator's float table of exp(-input_scale * beta * d), d = 0..255),
+ * summed in float in order; y = round(e / (sum * output_scale)) + zero
+ * point, halves away from zero, saturated. */
+typedef struct rvpack_qs8_softmax_params {
+  int32_t rows, row_len;
+  float output_scale;
+  int32_t output_zero_point;
+} rvpack_qs8_softmax_params_t;
+
+void rvpack_qs8_softmax__scalar(const rvpack_qs8_softmax_params_t* p, const int8_t* x, const float* table, int8_t* y);
+
 /* y[i] = table[x[i] + 128]: an elementwise function of one int8 tensor
  * (LOGISTIC, ...) as the 256-entry table the code generator computed the way
  * tflite-runtime computes its own (sdk/ir/quant.py: lookup_table). */
