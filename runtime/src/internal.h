@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "rvpack/kernels.h"
+#include "rvpack/kernels_qs8.h"
 
 /* y[m][n] = alpha * sum_k A(m, k) * B(k, n) + beta * bias(m, n) for one
  * matrix, with A(m, k) = a[m * a_ms + k * a_ks] and B(k, n) = b[k * b_ks +
@@ -135,5 +136,34 @@ static inline int rvpack_internal_loop_next(rvpack_internal_loop_t* l, int64_t* 
   }
   return 0;
 }
+
+/* acc[0..n) += weight * (row[i * stride] - zero_point): one tap on one output row. */
+typedef void (*rvpack_internal_tap_row_fn)(int32_t* acc, const int8_t* row, int32_t stride, int32_t n, int32_t weight,
+                                           int32_t zero_point);
+
+/* Adds every tap of output channel oc of an int8 convolution to its plane
+ * of accumulators acc (out_height x out_width), x being the batch's input:
+ * per input channel, kh and kw, the in-image part of each output row, by
+ * `row` (qs8.c; the scalar kernel and its vector twin share the walk). */
+void rvpack_internal_qs8_conv_taps(const rvpack_qs8_conv2d_params_t* p, const int8_t* x, const int8_t* weights,
+                                   int32_t oc, int32_t* acc, rvpack_internal_tap_row_fn row);
+
+/* Walks the rows of two operands broadcast as an rvpack_binary_params_t
+ * describes (the innermost dimension is the row): the statement (the macro's
+ * remaining arguments, commas allowed) runs once per row,
+ * with n (its length), sa and sb (element strides within it: 0 broadcasts)
+ * and off_a, off_b (element offsets of its first elements) in scope. */
+#define RVPACK_INTERNAL_BROADCAST_ROWS(shape_params, ...)                                            \
+  do {                                                                                               \
+    rvpack_internal_loop_t l_;                                                                       \
+    const rvpack_binary_params_t* s_ = (shape_params);                                               \
+    const int rank_ = s_->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s_->rank;         \
+    if (!rvpack_internal_loop_init(&l_, rank_, s_->shape, s_->a_strides, s_->b_strides, 0, 0)) break; \
+    const int64_t n = l_.shape[l_.rank - 1], sa = l_.s0[l_.rank - 1], sb = l_.s1[l_.rank - 1];       \
+    int64_t off_a = 0, off_b = 0;                                                                    \
+    do {                                                                                             \
+      __VA_ARGS__;                                                                                   \
+    } while (rvpack_internal_loop_next(&l_, &off_a, &off_b));                                        \
+  } while (0)
 
 #endif /* RVPACK_SRC_INTERNAL_H_ */

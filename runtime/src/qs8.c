@@ -62,46 +62,54 @@ static int8_t output_value(const rvpack_qs8_output_t* o, int32_t acc, int32_t ch
   return (int8_t)v;
 }
 
+void rvpack_internal_qs8_conv_taps(const rvpack_qs8_conv2d_params_t* p, const int8_t* x, const int8_t* weights,
+                                   int32_t oc, int32_t* acc, rvpack_internal_tap_row_fn row) {
+  const rvpack_conv2d_params_t* g = &p->geometry;
+  const int32_t icg = g->in_channels / g->groups, ocg = g->out_channels / g->groups;
+  const int32_t kh_n = g->kernel_height, kw_n = g->kernel_width, oh_n = g->out_height, ow_n = g->out_width;
+  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width;
+  const int32_t ic0 = (oc / ocg) * icg;
+  /* One weight at a time over the whole plane: each output row is a run of
+   * input values with a fixed stride (no per-tap bounds checks). */
+  for (int32_t ic = 0; ic < icg; ++ic) {
+    const int8_t* xp = x + (ptrdiff_t)(ic0 + ic) * in_plane;
+    const int8_t* wp = weights + ((ptrdiff_t)oc * icg + ic) * kh_n * kw_n;
+    for (int32_t kh = 0; kh < kh_n; ++kh) {
+      int32_t oh0, oh1;
+      rvpack_internal_tap_range(kh * g->dilation_height - g->pad_top, g->stride_height, oh_n, g->in_height, &oh0,
+                                &oh1);
+      for (int32_t kw = 0; kw < kw_n; ++kw) {
+        const int32_t w = wp[kh * kw_n + kw];
+        if (w == 0) continue; /* adds nothing (pruned weights) */
+        const int32_t iw_off = kw * g->dilation_width - g->pad_left;
+        int32_t ow0, ow1;
+        rvpack_internal_tap_range(iw_off, g->stride_width, ow_n, g->in_width, &ow0, &ow1);
+        for (int32_t oh = oh0; oh < oh1 && ow1 > ow0; ++oh) {
+          const int32_t ih = oh * g->stride_height + kh * g->dilation_height - g->pad_top;
+          const int8_t* r = xp + (ptrdiff_t)ih * g->in_width + iw_off + (ptrdiff_t)ow0 * g->stride_width;
+          row(acc + (ptrdiff_t)oh * ow_n + ow0, r, g->stride_width, ow1 - ow0, w, p->input_zero_point);
+        }
+      }
+    }
+  }
+}
+
+static void tap_row(int32_t* acc, const int8_t* row, int32_t stride, int32_t n, int32_t weight, int32_t zero_point) {
+  for (int32_t i = 0; i < n; ++i) acc[i] += weight * ((int32_t)row[i * stride] - zero_point);
+}
+
 void rvpack_qs8_conv2d_nchw__scalar(const rvpack_qs8_conv2d_params_t* p, const int8_t* input,
                                     const int8_t* weights, const int32_t* bias, int8_t* output, void* scratch) {
   const rvpack_conv2d_params_t* g = &p->geometry;
-  const int32_t groups = g->groups, icg = g->in_channels / groups, ocg = g->out_channels / groups;
-  const int32_t kh_n = g->kernel_height, kw_n = g->kernel_width;
-  const int32_t oh_n = g->out_height, ow_n = g->out_width;
-  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width, out_plane = (ptrdiff_t)oh_n * ow_n;
-  const int32_t zx = p->input_zero_point;
+  const ptrdiff_t in_plane = (ptrdiff_t)g->in_height * g->in_width;
+  const ptrdiff_t out_plane = (ptrdiff_t)g->out_height * g->out_width;
   int32_t* acc = (int32_t*)scratch; /* one output plane of int32 accumulators */
   for (int32_t n = 0; n < g->batch; ++n) {
     const int8_t* x = input + (ptrdiff_t)n * g->in_channels * in_plane;
     for (int32_t oc = 0; oc < g->out_channels; ++oc) {
-      const int32_t ic0 = (oc / ocg) * icg;
       const int32_t b = bias != NULL ? bias[oc] : 0;
       for (ptrdiff_t i = 0; i < out_plane; ++i) acc[i] = b;
-      /* One weight at a time over the whole plane: the inner loop walks an
-       * output row and an input row with fixed strides (no per-tap bounds). */
-      for (int32_t ic = 0; ic < icg; ++ic) {
-        const int8_t* xp = x + (ptrdiff_t)(ic0 + ic) * in_plane;
-        const int8_t* wp = weights + ((ptrdiff_t)oc * icg + ic) * kh_n * kw_n;
-        for (int32_t kh = 0; kh < kh_n; ++kh) {
-          int32_t oh0, oh1;
-          rvpack_internal_tap_range(kh * g->dilation_height - g->pad_top, g->stride_height, oh_n, g->in_height,
-                                    &oh0, &oh1);
-          for (int32_t kw = 0; kw < kw_n; ++kw) {
-            const int32_t w = wp[kh * kw_n + kw];
-            if (w == 0) continue; /* adds nothing (pruned weights) */
-            const int32_t iw_off = kw * g->dilation_width - g->pad_left;
-            int32_t ow0, ow1;
-            rvpack_internal_tap_range(iw_off, g->stride_width, ow_n, g->in_width, &ow0, &ow1);
-            for (int32_t oh = oh0; oh < oh1; ++oh) {
-              const int32_t ih = oh * g->stride_height + kh * g->dilation_height - g->pad_top;
-              const int8_t* row = xp + (ptrdiff_t)ih * g->in_width + iw_off;
-              int32_t* a = acc + (ptrdiff_t)oh * ow_n;
-              const int32_t sw = g->stride_width;
-              for (int32_t ow = ow0; ow < ow1; ++ow) a[ow] += w * ((int32_t)row[ow * sw] - zx);
-            }
-          }
-        }
-      }
+      rvpack_internal_qs8_conv_taps(p, x, weights, oc, acc, tap_row);
       int8_t* y = output + ((ptrdiff_t)n * g->out_channels + oc) * out_plane;
       for (ptrdiff_t i = 0; i < out_plane; ++i) y[i] = output_value(&p->out, acc[i], oc);
     }
@@ -123,23 +131,14 @@ void rvpack_qs8_fully_connected__scalar(const rvpack_qs8_fully_connected_params_
   }
 }
 
-/* Walks two int8 operands broadcast as rvpack_binary_params_t describes
- * (y dense in shape order); `combine` maps (a, b) to one int8 output. */
-#define RVPACK_QS8_BROADCAST(shape_params, a, b, y, combine)                                           \
-  do {                                                                                              \
-    rvpack_internal_loop_t l;                                                                       \
-    const rvpack_binary_params_t* s = (shape_params);                                               \
-    const int rank = s->rank > RVPACK_BINARY_MAX_RANK ? RVPACK_BINARY_MAX_RANK : s->rank;           \
-    if (!rvpack_internal_loop_init(&l, rank, s->shape, s->a_strides, s->b_strides, 0, 0)) break;    \
-    const int inner = l.rank - 1;                                                                   \
-    const int64_t n = l.shape[inner], sa = l.s0[inner], sb = l.s1[inner];                           \
-    int64_t off_a = 0, off_b = 0;                                                                   \
-    do {                                                                                            \
-      const int8_t* ar = (a) + off_a;                                                               \
-      const int8_t* br = (b) + off_b;                                                               \
-      for (int64_t i = 0; i < n; ++i) *(y)++ = combine((int32_t)ar[i * sa], (int32_t)br[i * sb]);   \
-    } while (rvpack_internal_loop_next(&l, &off_a, &off_b));                                        \
-  } while (0)
+/* y (dense in shape order) = combine(a, b) over two int8 operands broadcast
+ * as rvpack_binary_params_t describes. */
+#define RVPACK_QS8_BROADCAST(shape_params, a, b, y, combine)                                          \
+  RVPACK_INTERNAL_BROADCAST_ROWS(shape_params, {                                                     \
+    const int8_t* ar = (a) + off_a;                                                                  \
+    const int8_t* br = (b) + off_b;                                                                  \
+    for (int64_t i = 0; i < n; ++i) *(y)++ = combine((int32_t)ar[i * sa], (int32_t)br[i * sb]);     \
+  })
 
 void rvpack_qs8_add__scalar(const rvpack_qs8_add_params_t* p, const int8_t* a, const int8_t* b, int8_t* y) {
 #define RVPACK_QS8_ADD(va, vb)                                                                          \

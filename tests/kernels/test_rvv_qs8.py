@@ -1,6 +1,7 @@
 """RVV 1.0 int8 operator kernels (runtime/rvv: qs8_conv2d_rvv.c on the
 qs8-convgemm microkernels with its int8 im2col, q8_rvv.c: quantize,
-dequantize, requantize, max pooling) against their scalar twins
+dequantize, requantize, max pooling, the generic conv twin, ADD, MUL)
+against their scalar twins
 (runtime/src/qs8.c), bit-exact, at VLEN 128, 256 and 512 (rvv_qs8_test.c,
 built once per session with the scalar runtime and the microkernels)."""
 
@@ -27,7 +28,7 @@ def qs8_test(tmp_path_factory) -> Path:
                                         REPO / "runtime" / "src"))
 
 
-@pytest.mark.parametrize("mode", ["convert", "pool", "conv"])
+@pytest.mark.parametrize("mode", ["convert", "pool", "conv", "anyconv", "addmul"])
 @pytest.mark.parametrize("vlen", VLENS)
 def test_rvv_int8_kernels_equal_the_scalar_ones(qs8_test, mode, vlen):
     harness.run_mode(qs8_test, vlen, mode)

@@ -34,6 +34,9 @@ TWINS = {
     "rvpack_q8_dequantize__scalar": "rvpack_q8_dequantize__rvv",
     "rvpack_q8_requantize__scalar": "rvpack_q8_requantize__rvv",
     "rvpack_qs8_pool2d_nchw__scalar": "rvpack_qs8_pool2d_nchw__rvv",
+    "rvpack_qs8_conv2d_nchw__scalar": "rvpack_qs8_conv2d_nchw__rvv_any",
+    "rvpack_qs8_add__scalar": "rvpack_qs8_add__rvv",
+    "rvpack_qs8_mul__scalar": "rvpack_qs8_mul__rvv",
 }
 
 KERNEL_ISA = KernelIsa(

@@ -6,8 +6,9 @@ directly for a 1x1 stride-1 unpadded conv or through int8 im2col panels
 whose padding holds the input zero point (runtime/rvv/qs8_conv2d_rvv.c).
 
 A Qs8Conv whose rounding the kernels do not implement (TFLite's reference
-rounding "away", which tflite-runtime uses for DEPTHWISE_CONV_2D) stays on
-the scalar kernel."""
+rounding "away", which tflite-runtime uses for DEPTHWISE_CONV_2D), and any
+depthwise conv, runs on rvpack_qs8_conv2d_nchw__rvv_any (runtime/rvv/
+q8_rvv.c), the vector twin of the scalar kernel."""
 
 from __future__ import annotations
 
@@ -104,6 +105,8 @@ def lower_qs8_conv_rvv(node: Node, g: Graph, lowering: Lowering) -> LoweredLayer
     geometry, out = fields["geometry"], fields["out"]
     groups = geometry["groups"]
     ocg = geometry["out_channels"] // groups
+    if ocg == 1 and geometry["in_channels"] == groups:
+        return None  # depthwise: one-row GEMMs waste the tile; the vector twin of the scalar kernel runs it
     k = weights[0].size
     pixels = geometry["out_height"] * geometry["out_width"]
     direct = (geometry["kernel_height"] == geometry["kernel_width"] == 1 and geometry["stride_height"] == 1

@@ -122,13 +122,18 @@ typedef struct rvpack_qs8_conv2d_rvv_params {
 void rvpack_qs8_conv2d_nchw__rvv(const rvpack_qs8_conv2d_rvv_params_t* p, const int8_t* input, const int8_t* packed,
                                  int8_t* output, void* scratch);
 
-/* Twins of the scalar int8 kernels (q8_rvv.c): quantize, dequantize and
- * requantize (ONNX's float one; TFLite's fixed point calls the scalar
- * kernel), max pooling (average pooling calls the scalar kernel). */
+/* Twins of the scalar int8 kernels (q8_rvv.c): quantize, dequantize,
+ * requantize, max pooling (average pooling calls the scalar kernel), any
+ * convolution (the one the qs8-convgemm path does not take: depthwise,
+ * TFLite's "away" rounding), ADD and MUL with broadcasting. */
 void rvpack_q8_quantize__rvv(const rvpack_q8_convert_params_t* p, const float* x, void* y);
 void rvpack_q8_dequantize__rvv(const rvpack_q8_convert_params_t* p, const void* x, float* y);
 void rvpack_q8_requantize__rvv(const rvpack_q8_convert_params_t* p, const void* x, void* y);
 void rvpack_qs8_pool2d_nchw__rvv(const rvpack_qs8_pool2d_params_t* p, const int8_t* input, int8_t* output);
+void rvpack_qs8_conv2d_nchw__rvv_any(const rvpack_qs8_conv2d_params_t* p, const int8_t* input, const int8_t* weights,
+                                     const int32_t* bias, int8_t* output, void* scratch);
+void rvpack_qs8_add__rvv(const rvpack_qs8_add_params_t* p, const int8_t* a, const int8_t* b, int8_t* y);
+void rvpack_qs8_mul__rvv(const rvpack_qs8_mul_params_t* p, const int8_t* a, const int8_t* b, int8_t* y);
 
 /* A column-sparse tile: an f32-spconvgemm kernel and, optionally, its
  * same-MR LMUL-1 kernel for the columns past the last full vector step. */
