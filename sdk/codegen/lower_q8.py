@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from rvpack.sdk.codegen.calls import ConstArray, KernelCall, Literal, LoweredLayer, Params, ScratchArg, TensorArg
+from rvpack.sdk.codegen.qs8_packing import pack_qs8_conv_weights
 from rvpack.sdk.codegen.shapes import (MAX_BINARY_RANK, Unsupported, broadcast_strides, coalesce, conv_pads, shape,
                                        spatial_2d)
 from rvpack.sdk.ir import quant
@@ -75,6 +76,44 @@ def lower_qs8_conv(node: Node, g: Graph) -> LoweredLayer:
                            ScratchArg()])
     return LoweredLayer(node.name, node.op, fn, [call], macs=n * oc * oh * ow * k, params=int(np.prod(w)),
                         scratch_bytes=4 * oh * ow)
+
+
+GEMM_MR = 4  # RVPACK_QS8_GEMM_MR
+PANEL_BYTES = 64 * 1024  # bound of an int8 im2col panel (K x panel pixels)
+
+
+def lower_qs8_conv_any(node: Node, g: Graph) -> LoweredLayer:
+    """Qs8Conv on the register-blocked GEMM kernel where it applies (constant
+    weights, TFLite's half-up or onnxruntime's float rounding, not depthwise),
+    else on the plane kernel."""
+    weights = g.constant(node.inputs[1])
+    bias = g.constant(node.input(2)) if node.input(2) else None
+    rounding = node.attrs.get("_rounding", "away")
+    plane = lower_qs8_conv(node, g)
+    fields = plane.calls[0].args[0].fields
+    geometry, out = fields["geometry"], fields["out"]
+    groups = geometry["groups"]
+    depthwise = geometry["in_channels"] == groups and geometry["out_channels"] == groups
+    if rounding not in ("half_up", "float") or weights is None or (node.input(2) and bias is None) or depthwise:
+        return plane
+    k = int(weights[0].size)
+    pixels = geometry["out_height"] * geometry["out_width"]
+    direct = (geometry["kernel_height"] == geometry["kernel_width"] == 1 and geometry["stride_height"] == 1
+              and geometry["stride_width"] == 1 and geometry["pad_top"] == geometry["pad_left"] == 0
+              and pixels == geometry["in_height"] * geometry["in_width"])
+    panel = 0 if direct else max(1, min(pixels, PANEL_BYTES // k))
+    xq, wq, yq = _q(g, node.inputs[0]), _q(g, node.inputs[1]), _q(g, node.outputs[0])
+    mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), yq.scale[0])
+    scales = quant.onnx_output_scales(xq.scale[0], list(wq.scale), yq.scale[0])
+    packed = pack_qs8_conv_weights(GEMM_MR, weights, bias, xq.zero_point[0], mults, shifts, scales, groups)
+    p = Params("rvpack_qs8_conv2d_gemm_params_t", dict(
+        geometry=geometry, input_zero_point=xq.zero_point[0], rounding=out["rounding"],
+        output_zero_point=out["zero_point"], min=out["min"], max=out["max"], panel_pixels=panel))
+    name = f"{node.name}__packed_qs8"
+    fn = "rvpack_qs8_conv2d_nchw_gemm__scalar"
+    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(name), TensorArg(node.outputs[0]), ScratchArg()])
+    return LoweredLayer(node.name, node.op, f"{fn} ({'direct' if direct else f'im2col panel {panel} px'})", [call],
+                        macs=plane.macs, params=plane.params, scratch_bytes=k * panel, constants={name: packed})
 
 
 def lower_qs8_fully_connected(node: Node, g: Graph) -> LoweredLayer:
@@ -211,7 +250,7 @@ Q8_RULES: dict[str, Callable[[Node, Graph], LoweredLayer]] = {
     "Qs8Lookup": lower_qs8_lookup,
     "Qs8Mean": lower_qs8_mean,
     "Qs8Softmax": lower_qs8_softmax,
-    "Qs8Conv": lower_qs8_conv,
+    "Qs8Conv": lower_qs8_conv_any,
     "Qs8FullyConnected": lower_qs8_fully_connected,
     "Qs8Add": lower_qs8_add,
     "Qs8Mul": lower_qs8_mul,

@@ -476,3 +476,52 @@ def test_mul_with_broadcasting_is_bit_exact(lib, seed, b_shape, scales, act, tmp
     lib.rvpack_qs8_mul__scalar(ctypes.byref(params), ptr(a), ptr(b), ptr(y))
     assert np.array_equal(y, expected), f"{np.count_nonzero(y != expected)} of {y.size} differ"
     assert len(np.unique(expected)) > 20
+
+
+class QS8ConvGemmParams(ctypes.Structure):
+    _fields_ = [("geometry", ffi.Conv2dParams), ("input_zero_point", c_int32), ("rounding", c_int32),
+                ("output_zero_point", c_int32), ("min", c_int32), ("max", c_int32), ("panel_pixels", c_int32)]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_register_blocked_conv_equals_the_plane_kernel(lib, seed):
+    """rvpack_qs8_conv2d_nchw_gemm__scalar (the rv64gc path: weights packed by
+    sdk/codegen/qs8_packing.py, im2col panels holding the zero point) against
+    rvpack_qs8_conv2d_nchw__scalar on random geometries, groups, panel sizes
+    and both of its roundings."""
+    from rvpack.sdk.codegen.qs8_packing import pack_qs8_conv_weights
+
+    rng = _rng(500 + seed)
+    groups = int(rng.choice([1, 1, 2, 3]))
+    cin, cout = groups * int(rng.integers(1, 5)), groups * int(rng.integers(1, 7))
+    h, w = int(rng.integers(1, 10)), int(rng.integers(1, 12))
+    direct = seed % 4 == 0
+    kh, kw = (1, 1) if direct else (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+    sh, sw = (1, 1) if direct else (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    dh, dw = (1, 1) if direct else (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+    pt, pl = (0, 0) if direct else (int(rng.integers(0, 2)), int(rng.integers(0, 2)))
+    h, w = max(h, (kh - 1) * dh + 1), max(w, (kw - 1) * dw + 1)  # a non-empty output
+    oh, ow = (h + 2 * pt - (kh - 1) * dh - 1) // sh + 1, (w + 2 * pl - (kw - 1) * dw - 1) // sw + 1
+    k = cin // groups * kh * kw
+    x = _int8(rng, (1, cin, h, w))
+    wts = rng.integers(-127, 128, (cout, cin // groups, kh, kw), dtype=np.int8)
+    bias = rng.integers(-30000, 30000, cout, dtype=np.int32)
+    mults = [int(m) for m in rng.integers(1 << 30, (1 << 31) - 1, cout)]
+    shifts = [int(s) for s in rng.integers(-12, 2, cout)]
+    scales = [float(np.float32(m / 2 ** 31 * 2.0 ** s)) for m, s in zip(mults, shifts)]
+    zx, zy, rounding = int(rng.integers(-128, 128)), int(rng.integers(-10, 10)), (HALF_UP, FLOAT)[seed % 2]
+    geometry = ffi.Conv2dParams(1, cin, h, w, cout, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl, groups)
+    keep: list = []
+    out = _output(0.1, zy, Act.NONE, mults, shifts, keep, rounding)
+    s_arr = np.array(scales, np.float32)
+    out.scale = s_arr.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+    want = np.zeros((1, cout, oh, ow), np.int8)
+    lib.rvpack_qs8_conv2d_nchw__scalar(ctypes.byref(QS8Conv2dParams(geometry, zx, out)), ptr(x), ptr(wts), ptr(bias),
+                                       ptr(want), ptr(np.zeros(oh * ow, np.int32)))
+    packed = pack_qs8_conv_weights(4, wts, bias, zx, mults, shifts, scales, groups)
+    panel = 0 if direct else int(rng.integers(1, oh * ow + 1))
+    got = np.zeros_like(want)
+    params = QS8ConvGemmParams(geometry, zx, rounding, zy, -128, 127, panel)
+    lib.rvpack_qs8_conv2d_nchw_gemm__scalar(ctypes.byref(params), ptr(x), ptr(packed), ptr(got),
+                                            ptr(np.zeros(max(1, k * panel), np.int8)))
+    assert np.array_equal(got, want), np.argwhere(got != want)[:5]

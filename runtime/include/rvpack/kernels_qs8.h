@@ -74,6 +74,28 @@ void rvpack_qs8_conv2d_nchw__scalar(const rvpack_qs8_conv2d_params_t* p, const i
                                     const int8_t* weights, const int32_t* bias, int8_t* output,
                                     void* scratch /* out_height * out_width int32 */);
 
+/* The same convolution as register-blocked GEMMs (qs8_gemm.c) for the
+ * roundings HALF_UP and FLOAT: weights, biases (input zero point folded in)
+ * and requantization parameters packed by the code generator in blocks of
+ * RVPACK_QS8_GEMM_MR output channels (the layout of xnnpack_rvv's
+ * qs8_convgemm.h: int32 bias, multiplier, left, right shift; float scale;
+ * [K][MR] int8 weights), group after group. panel_pixels == 0: a 1x1,
+ * stride-1, unpadded conv reading the input directly; else scratch holds
+ * K * panel_pixels int8 of im2col panel. Equal, bit for bit, to
+ * rvpack_qs8_conv2d_nchw__scalar. */
+enum { RVPACK_QS8_GEMM_MR = 4 };
+
+typedef struct rvpack_qs8_conv2d_gemm_params {
+  rvpack_conv2d_params_t geometry;
+  int32_t input_zero_point;
+  int32_t rounding; /* RVPACK_Q8_ROUND_HALF_UP or RVPACK_Q8_ROUND_FLOAT */
+  int32_t output_zero_point, min, max;
+  int32_t panel_pixels;
+} rvpack_qs8_conv2d_gemm_params_t;
+
+void rvpack_qs8_conv2d_nchw_gemm__scalar(const rvpack_qs8_conv2d_gemm_params_t* p, const int8_t* input,
+                                         const int8_t* packed, int8_t* output, void* scratch);
+
 /* y[b][n] = out(sum_k (x[b][k] - zx) * w[n][k] + bias[n]); weights [n][k]
  * (TFLite FULLY_CONNECTED), bias int32 [n] or NULL. */
 typedef struct rvpack_qs8_fully_connected_params {
