@@ -21,11 +21,8 @@ static int8_t requantize(const rvpack_qs8_conv2d_gemm_params_t* p, const int32_t
   int32_t v;
   if (p->rounding == RVPACK_Q8_ROUND_FLOAT) {
     v = rvpack_q8_round_even((float)acc * scales[row]);
-  } else { /* half up twice: (x * m + 2^30) >> 31, then >> right rounding up */
-    const int32_t x = (int32_t)((uint32_t)acc << words[2 * MR + row]);
-    const int64_t high = ((int64_t)x * words[MR + row] + (INT64_C(1) << 30)) >> 31;
-    const int32_t right = words[3 * MR + row];
-    v = (int32_t)(right == 0 ? high : (high + (INT64_C(1) << (right - 1))) >> right);
+  } else { /* the block keeps TFLite's shift as a left and a right shift */
+    v = rvpack_q31_rescale_half_up(acc, words[MR + row], words[2 * MR + row] - words[3 * MR + row]);
   }
   v += p->output_zero_point;
   v = v < p->min ? p->min : v > p->max ? p->max : v;

@@ -8,6 +8,7 @@ TFLite's integers."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -30,15 +31,19 @@ def _q(g: Graph, name: str) -> QuantParams:
     return q
 
 
+def _clamp(node: Node, y: QuantParams) -> tuple[int, int]:
+    """The output clamp: "_qmin"/"_qmax" (ONNX models), or the fused "_act" (TFLite)."""
+    if "_qmin" in node.attrs:
+        return int(node.attrs["_qmin"]), int(node.attrs["_qmax"])
+    return quant.activation_range(node.attrs.get("_act", "NONE"), y.scale[0], y.zero_point[0])
+
+
 def _output(g: Graph, node: Node, mults: list[int], shifts: list[int], scales: list[float] | None = None) -> dict:
     """The rvpack_qs8_output_t of a node: TFLite's fixed-point rescale, or with
     "_rounding": "float" (ONNX models, sdk/passes/qdq.py) onnxruntime's float
     one; the clamp from "_act" (TFLite) or "_qmin"/"_qmax" (ONNX)."""
     y = _q(g, node.outputs[0])
-    if "_qmin" in node.attrs:
-        lo, hi = int(node.attrs["_qmin"]), int(node.attrs["_qmax"])
-    else:
-        lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), y.scale[0], y.zero_point[0])
+    lo, hi = _clamp(node, y)
     rounding = node.attrs.get("_rounding", "away")
     code = {"away": "RVPACK_Q8_ROUND_AWAY", "half_up": "RVPACK_Q8_ROUND_HALF_UP", "float": "RVPACK_Q8_ROUND_FLOAT"}
     if rounding == "float" and scales is None:
@@ -80,40 +85,74 @@ def lower_qs8_conv(node: Node, g: Graph) -> LoweredLayer:
 
 GEMM_MR = 4  # RVPACK_QS8_GEMM_MR
 PANEL_BYTES = 64 * 1024  # bound of an int8 im2col panel (K x panel pixels)
+GEMM_ROUNDINGS = ("half_up", "float")  # the requantizations of the packed-block GEMM kernels
 
 
-def lower_qs8_conv_any(node: Node, g: Graph) -> LoweredLayer:
-    """Qs8Conv on the register-blocked GEMM kernel where it applies (constant
-    weights, TFLite's half-up or onnxruntime's float rounding, not depthwise),
-    else on the plane kernel."""
+@dataclass(frozen=True)
+class Qs8ConvGemm:
+    """A Qs8Conv as one GEMM per group over blocks of output channels packed
+    with their requantization (sdk/codegen/qs8_packing.py): the plan the
+    rv64gc kernel (runtime/src/qs8_gemm.c) and the rvv microkernels
+    (sdk/targets/rvv/qs8.py) share."""
+
+    plane: LoweredLayer  # the plane kernel's lowering: its params, MACs and weight count
+    k: int  # GEMM depth per group
+    pixels: int
+    direct: bool  # a 1x1, stride-1, unpadded conv: the input is the GEMM's B
+    panel: int  # im2col panel pixels (0 when direct)
+    pack: Callable[[int], np.ndarray]  # MR -> the packed weights
+
+    @property
+    def fields(self) -> dict:
+        return self.plane.calls[0].args[0].fields
+
+    def layer(self, node: Node, fn: str, params: Params, kernel: str, mr: int) -> LoweredLayer:
+        name = f"{node.name}__packed_qs8"
+        call = KernelCall(fn, [params, TensorArg(node.inputs[0]), TensorArg(name), TensorArg(node.outputs[0]),
+                               ScratchArg()])
+        how = "direct" if self.direct else f"im2col panel {self.panel} px"
+        return LoweredLayer(node.name, node.op, f"{kernel} ({how})", [call], macs=self.plane.macs,
+                            params=self.plane.params, scratch_bytes=self.k * self.panel,
+                            constants={name: self.pack(mr)})
+
+
+def qs8_conv_gemm(node: Node, g: Graph) -> Qs8ConvGemm | None:
+    """The GEMM plan of a Qs8Conv, or None where the GEMM kernels do not apply
+    (run-time weights, TFLite's "away" rounding, depthwise)."""
     weights = g.constant(node.inputs[1])
     bias = g.constant(node.input(2)) if node.input(2) else None
-    rounding = node.attrs.get("_rounding", "away")
+    if node.attrs.get("_rounding", "away") not in GEMM_ROUNDINGS or weights is None or (node.input(2) and bias is None):
+        return None
     plane = lower_qs8_conv(node, g)
-    fields = plane.calls[0].args[0].fields
-    geometry, out = fields["geometry"], fields["out"]
+    geometry = plane.calls[0].args[0].fields["geometry"]
     groups = geometry["groups"]
-    depthwise = geometry["in_channels"] == groups and geometry["out_channels"] == groups
-    if rounding not in ("half_up", "float") or weights is None or (node.input(2) and bias is None) or depthwise:
-        return plane
+    if geometry["in_channels"] == groups and geometry["out_channels"] == groups:
+        return None  # depthwise: one-row GEMMs waste the blocks; the plane kernel (and its vector twin) run it
     k = int(weights[0].size)
     pixels = geometry["out_height"] * geometry["out_width"]
     direct = (geometry["kernel_height"] == geometry["kernel_width"] == 1 and geometry["stride_height"] == 1
               and geometry["stride_width"] == 1 and geometry["pad_top"] == geometry["pad_left"] == 0
               and pixels == geometry["in_height"] * geometry["in_width"])
-    panel = 0 if direct else max(1, min(pixels, PANEL_BYTES // k))
     xq, wq, yq = _q(g, node.inputs[0]), _q(g, node.inputs[1]), _q(g, node.outputs[0])
     mults, shifts = quant.conv_multipliers(xq.scale[0], list(wq.scale), yq.scale[0])
     scales = quant.onnx_output_scales(xq.scale[0], list(wq.scale), yq.scale[0])
-    packed = pack_qs8_conv_weights(GEMM_MR, weights, bias, xq.zero_point[0], mults, shifts, scales, groups)
+    return Qs8ConvGemm(plane, k, pixels, direct, 0 if direct else max(1, min(pixels, PANEL_BYTES // k)),
+                       lambda mr: pack_qs8_conv_weights(mr, weights, bias, xq.zero_point[0], mults, shifts, scales,
+                                                        groups))
+
+
+def lower_qs8_conv_any(node: Node, g: Graph) -> LoweredLayer:
+    """Qs8Conv on the register-blocked GEMM kernel where it applies, else on the plane kernel."""
+    gemm = qs8_conv_gemm(node, g)
+    if gemm is None:
+        return lower_qs8_conv(node, g)
+    fields = gemm.fields
+    out = fields["out"]
     p = Params("rvpack_qs8_conv2d_gemm_params_t", dict(
-        geometry=geometry, input_zero_point=xq.zero_point[0], rounding=out["rounding"],
-        output_zero_point=out["zero_point"], min=out["min"], max=out["max"], panel_pixels=panel))
-    name = f"{node.name}__packed_qs8"
+        geometry=fields["geometry"], input_zero_point=fields["input_zero_point"], rounding=out["rounding"],
+        output_zero_point=out["zero_point"], min=out["min"], max=out["max"], panel_pixels=gemm.panel))
     fn = "rvpack_qs8_conv2d_nchw_gemm__scalar"
-    call = KernelCall(fn, [p, TensorArg(node.inputs[0]), TensorArg(name), TensorArg(node.outputs[0]), ScratchArg()])
-    return LoweredLayer(node.name, node.op, f"{fn} ({'direct' if direct else f'im2col panel {panel} px'})", [call],
-                        macs=plane.macs, params=plane.params, scratch_bytes=k * panel, constants={name: packed})
+    return gemm.layer(node, fn, p, fn, GEMM_MR)
 
 
 def lower_qs8_fully_connected(node: Node, g: Graph) -> LoweredLayer:
@@ -173,11 +212,7 @@ def lower_qs8_pool(node: Node, g: Graph) -> LoweredLayer:
     _, _, oh, ow = spatial_2d(y, f"{node.op} output")
     kernel, strides = list(node.attrs["kernel_shape"]), list(node.attrs.get("strides", [1, 1]))
     begin, end = conv_pads(node, [h, wd], kernel, strides, [1, 1], [oh, ow])
-    yq = _q(g, node.outputs[0])
-    if "_qmin" in node.attrs:
-        lo, hi = int(node.attrs["_qmin"]), int(node.attrs["_qmax"])
-    else:
-        lo, hi = quant.activation_range(node.attrs.get("_act", "NONE"), yq.scale[0], yq.zero_point[0])
+    lo, hi = _clamp(node, _q(g, node.outputs[0]))
     geometry = dict(batch=n, channels=c, in_height=h, in_width=wd, out_height=oh, out_width=ow,
                     kernel_height=kernel[0], kernel_width=kernel[1], stride_height=strides[0],
                     stride_width=strides[1], dilation_height=1, dilation_width=1, pad_top=begin[0],
