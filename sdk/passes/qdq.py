@@ -196,7 +196,7 @@ class _Fuser:
         for n in removed:
             self.removed.add(id(n))
 
-    def _weights(self, dq, x: QuantParams, rows_axis: int, name: str) -> str | None:
+    def _weights(self, dq, rows_axis: int, name: str) -> str | None:
         """The int8 weight constant with rows (output channels) on axis 0."""
         data, scale, zp, axis = dq
         if data.dtype != INT8 or np.any(zp != 0) or (axis is not None and axis != rows_axis):
@@ -232,7 +232,7 @@ class _Fuser:
         tail = self._tail(node.outputs[0])
         if x is None or wdq is None or tail is None or wdq[0].ndim != 4:
             return
-        weights = self._weights(wdq, x[1], 0, node.input(1) + "_int8")
+        weights = self._weights(wdq, 0, node.input(1) + "_int8")
         if weights is None:
             return
         inputs = [x[0], weights]
@@ -249,7 +249,7 @@ class _Fuser:
         tail = self._tail(node.outputs[0])
         if x is None or wdq is None or tail is None or wdq[0].ndim != 2:
             return
-        weights = self._weights(wdq, x[1], 0 if trans_b else 1, b + "_int8")
+        weights = self._weights(wdq, 0 if trans_b else 1, b + "_int8")
         if weights is None:
             return
         n = int(wdq[0].shape[1 if not trans_b else 0])
